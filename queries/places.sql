@@ -1,0 +1,7 @@
+-- name: places
+-- All hotspots with their area, in area order then by name.
+-- params: none
+SELECT h.id, h.name, h.kind, h.area_id, a.name AS area_name, h.lat, h.lon, h.approximate, h.source
+FROM hotspots h
+JOIN areas a ON a.id = h.area_id
+ORDER BY a.sort_order, h.name

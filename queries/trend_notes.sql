@@ -1,0 +1,18 @@
+-- name: trend_notes
+-- Trend notes whose period overlaps start_date..end_date (inclusive), newest first. With areas
+-- selected, only notes about those areas (directly or through their hotspot) and notes about the
+-- whole municipality. shareable_only limits them to notes that may be shown to partners.
+-- params: start_date, end_date, area_ids, shareable_only
+SELECT
+    n.id, n.period_start, n.period_end,
+    coalesce(n.area_id, h.area_id) AS area_id, a.name AS area_name,
+    n.hotspot_id, h.name AS hotspot_name,
+    n.tags, n.body, n.author, n.shareable, n.created_at, n.updated_at
+FROM trend_notes n
+LEFT JOIN hotspots h ON h.id = n.hotspot_id
+LEFT JOIN areas a ON a.id = coalesce(n.area_id, h.area_id)
+WHERE n.period_start <= $end_date AND n.period_end >= $start_date
+  AND (len($area_ids) = 0 OR coalesce(n.area_id, h.area_id) IS NULL
+       OR list_contains($area_ids, coalesce(n.area_id, h.area_id)))
+  AND (NOT $shareable_only OR n.shareable)
+ORDER BY n.period_end DESC, n.updated_at DESC, n.id DESC
