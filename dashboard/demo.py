@@ -61,8 +61,8 @@ REPORT_2023_HITS = {
 UNALLOCATED_2023_HITS = {"lillestrom-vgs": 1402, "skedsmo-vgs": 1015, "strommen-vgs": 806, "sorumsand-vgs": 510}
 ONLINE_2023_HITS = {"internet": 463, "social": 310, "gaming": 190}
 
-# Whole-service level per year, relative to 2023 (2022: the report's "almost 42 %" rise).
-YEAR_LEVEL = {2022: 1 / 1.42, 2023: 1.0, 2024: 1.04, 2025: 1.06, 2026: 1.05}
+# Whole-service level per year, relative to 2023 (2022 tuned so that 2023 is "almost 42 %" up).
+YEAR_LEVEL = {2022: 1 / 1.432, 2023: 1.0, 2024: 1.04, 2025: 1.06, 2026: 1.05}
 ONLINE_YEAR_LEVEL = {
     "internet": {2022: 0.72, 2023: 1.0, 2024: 1.15, 2025: 1.3, 2026: 1.35},
     "social": {2022: 1.0, 2023: 1.0, 2024: 1.05, 2025: 1.1, 2026: 1.1},

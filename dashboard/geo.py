@@ -18,6 +18,8 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from dashboard import vocab
+
 GEODATA_DIR = Path(__file__).resolve().parents[1] / "geodata"
 HOTSPOTS_PATH = GEODATA_DIR / "hotspots.geojson"
 AREAS_PATH = GEODATA_DIR / "areas.geojson"
@@ -31,10 +33,8 @@ AREA_NAMES = {
     "lillestrom-sentrum-kjeller": "Lillestrøm sentrum og Kjeller",
     "lillestrom-stasjon": "Lillestrøm stasjonsområde",
 }
-AREA_IDS = tuple(AREA_NAMES)
-HOTSPOT_KINDS = (
-    "station", "school", "park", "centre", "sports", "beach", "youth_club", "residential", "other",
-)
+AREA_IDS = vocab.AREA_IDS
+HOTSPOT_KINDS = tuple(vocab.HOTSPOT_KINDS)
 
 WGS84 = CRS.from_epsg(4326)
 PROJECTED_CRS = "EPSG:25833"  # ETRS89 / UTM 33N, metres; used for all distance work
@@ -131,8 +131,8 @@ def load_hotspots(path: Path | str | None = None, *, area_ids=AREA_IDS) -> gpd.G
     Returns
     -------
     geopandas.GeoDataFrame
-        Columns ``id, name, kind, area_id, approximate, source, report_label, geometry``
-        in EPSG:4326; ``report_label`` is None where absent.
+        Columns ``id, name, kind, area_id, approximate, source, geometry`` in EPSG:4326;
+        ``source`` is None where absent.
 
     Raises
     ------
@@ -154,10 +154,9 @@ def load_hotspots(path: Path | str | None = None, *, area_ids=AREA_IDS) -> gpd.G
     _check_allowed(gdf, path, "kind", HOTSPOT_KINDS)
     _check_allowed(gdf, path, "area_id", tuple(area_ids))
     gdf["approximate"] = gdf["approximate"].fillna(False).astype(bool) if "approximate" in gdf else False
-    for column in ("source", "report_label"):
-        values = gdf[column].astype(object) if column in gdf else pd.Series(None, index=gdf.index)
-        gdf[column] = values.where(values.notna(), None)
-    columns = ["id", "name", "kind", "area_id", "approximate", "source", "report_label"]
+    values = gdf["source"].astype(object) if "source" in gdf else pd.Series(None, index=gdf.index)
+    gdf["source"] = values.where(values.notna(), None)
+    columns = ["id", "name", "kind", "area_id", "approximate", "source"]
     return gdf[columns + ["geometry"]]
 
 

@@ -80,8 +80,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.total": {"nb": "Sum", "en": "Total"},
     "report.place": {"nb": "Sted", "en": "Place"},
     "report.hits": {"nb": "Antall treff", "en": "Hits"},
+    "report.title": {"nb": "Kontakt-treff i det oppsøkende arbeidet {year}", "en": "Outreach contact hits {year}"},
+    "report.street_school_total": {"nb": "Treff på gata og på skolene i alt", "en": "Street and school hits in all"},
+    "report.change_from": {
+        "nb": "Endring fra {year} ({before} treff): {change}",
+        "en": "Change from {year} ({before} hits): {change}",
+    },
+    "geodata.invalid": {"nb": "Geodataene er ugyldige: {reason}", "en": "The geodata is invalid: {reason}"},
+    "geodata.bad_report_row": {
+        "nb": "{path}, linje {line}: ukjent {reason}.",
+        "en": "{path}, line {line}: unknown {reason}.",
+    },
     # demo
     "demo.progress": {"nb": "Lager demodata: {step}", "en": "Building demo data: {step}"},
+    "demo.has_real_data": {
+        "nb": "{path} har {batches} importerte filer med ekte registreringer; demo overskriver dem ikke. Bruk --force om du virkelig vil.",
+        "en": "{path} holds {batches} imported files of real registrations; demo will not overwrite them. Use --force if you really mean it.",
+    },
     "demo.done": {
         "nb": "Demodatabasen {path} er klar: {rows} registreringer med {hits} treff ({first}–{last}).",
         "en": "The demo database {path} is ready: {rows} registrations with {hits} hits ({first} to {last}).",
@@ -112,10 +127,9 @@ def fmt_date(value: date, lang: str = "nb") -> str:
     """27.11.2026 in nb, 27/11/2026 in en."""
     return format_date(value, "dd.MM.yyyy" if lang == "nb" else "dd/MM/yyyy", locale=_LOCALES[lang])
 
-MESSAGES.update({
-    "geodata.invalid": {"nb": "Geodataene er ugyldige: {reason}", "en": "The geodata is invalid: {reason}"},
-    "geodata.bad_report_row": {
-        "nb": "{path}, linje {line}: ukjent {reason}.",
-        "en": "{path}, line {line}: unknown {reason}.",
-    },
-})
+
+def fmt_pct(share: float, lang: str = "nb", signed: bool = True) -> str:
+    """0.417 -> '+41,7 %' in nb, '+41.7%' in en."""
+    text = format_decimal(abs(share) * 100, format="#,##0.0", locale=_LOCALES[lang])
+    sign = ("+" if share > 0 else "−" if share < 0 else "±") if signed else ("−" if share < 0 else "")
+    return f"{sign}{text}\u00a0%" if lang == "nb" else f"{sign}{text}%"

@@ -34,10 +34,10 @@ def load_report_rows(path: Path = REPORT_ROWS_PATH, hotspot_ids=(), area_ids=voc
         if row["hotspot_id"] and hotspot_ids and row["hotspot_id"] not in hotspot_ids:
             raise FeltkartError("geodata.bad_report_row", path=str(path), line=number,
                                 reason=f"hotspot_id {row['hotspot_id']!r}")
-    frame = pd.DataFrame(rows, columns=["area_id", "position", "label", "channel", "hotspot_id"])
-    frame["position"] = frame["position"].astype(int)
-    frame["hotspot_id"] = frame["hotspot_id"].replace("", None)
-    return frame
+    for row in rows:
+        row["position"] = int(row["position"])
+        row["hotspot_id"] = row["hotspot_id"] or None
+    return pd.DataFrame(rows, columns=["area_id", "position", "label", "channel", "hotspot_id"], dtype=object)
 
 
 def load_bundled() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, pd.DataFrame]:

@@ -8,6 +8,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
+from dashboard.places import load_report_rows
 from dashboard.geo import (
     AREA_IDS,
     AREA_NAMES,
@@ -46,7 +47,7 @@ def _hotspot(fid="a", kind="school", area_id="fetsund", lon=11.1625, lat=59.9288
     return {
         "type": "Feature",
         "properties": {"id": fid, "name": fid.title(), "kind": kind, "area_id": area_id,
-                       "approximate": False, "source": "test", "report_label": None},
+                       "approximate": False, "source": "test"},
         "geometry": {"type": "Point", "coordinates": [lon, lat]},
     }
 
@@ -70,8 +71,9 @@ def test_hotspots_content(hotspots):
     assert len(hotspots) == 43
     assert hotspots["id"].is_unique
     assert set(hotspots["kind"]) <= set(HOTSPOT_KINDS)
-    labelled = hotspots[hotspots["report_label"].notna()]
-    assert (labelled[labelled["report_label"].str.startswith("Skolefelt")]["kind"] == "school").all()
+    report_rows = load_report_rows(hotspot_ids=set(hotspots["id"]))
+    school_rows = report_rows[report_rows["channel"] == "school"]
+    assert (hotspots.set_index("id").loc[school_rows["hotspot_id"], "kind"] == "school").all()
     assert hotspots["approximate"].dtype == bool
     assert hotspots["source"].notna().all()
     assert not hotspots.geometry.duplicated().any()

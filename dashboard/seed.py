@@ -1,0 +1,87 @@
+"""Creates or rebuilds a database with the bundled places and the demo data.
+
+The data is generated before the database is opened, and written in one transaction, so a
+dashboard reading the same file waits a moment and then sees either the old data or the new.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+
+from dashboard import demo
+from dashboard.db import SCHEMA_VERSION, Database, bump_data_version, now_local
+from dashboard.demo_notes import DEMO_NOTES
+from dashboard.errors import FeltkartError
+from dashboard.places import load_bundled, replace_places
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    registrations: int
+    hits: int
+    first_day: date
+    last_day: date
+
+
+def build_demo(db: Database, seed: int = demo.DEFAULT_SEED, until: datetime | None = None,
+               force: bool = False, progress=None) -> DemoSummary:
+    """Fill ``db`` with the bundled places and demo data, replacing what it holds.
+
+    Refuses (unless ``force``) when the database holds registrations imported from files: the
+    demo must never overwrite a team's real data by accident.
+    """
+    until = until or now_local()
+    areas, hotspots, report_rows = load_bundled()
+    contacts = demo.generate_contacts(report_rows, demo.Places.from_geodata(hotspots, areas), seed=seed,
+                                      until=until, progress=progress)
+    if progress:
+        progress("database")
+    db.migrate()
+    with db.write() as con:
+        real = con.execute("SELECT count(*) FROM import_batches WHERE kind = 'file' AND undone_at IS NULL").fetchall()[0][0]
+        if real and not force:
+            raise FeltkartError("demo.has_real_data", path=str(db.path), batches=real)
+        for table in ("contacts", "trend_notes", "staffing_plan", "import_batches"):
+            con.execute(f"DELETE FROM {table}")
+        replace_places(con, areas, hotspots, report_rows)
+        batch_id = con.execute(
+            "INSERT INTO import_batches (kind, source_name, created_at, rows_read, rows_imported) "
+            "VALUES ('demo', $name, $at, $n, $n) RETURNING id",
+            {"name": f"demo seed {seed}", "at": now_local(), "n": len(contacts)},
+        ).fetchall()[0][0]
+        con.register("incoming", contacts.assign(batch_id=batch_id))
+        con.execute("INSERT INTO contacts BY NAME SELECT * FROM incoming")
+        con.unregister("incoming")
+        _insert_notes(con, now_local())
+        con.register("incoming", demo.staffing_plan())
+        con.execute("INSERT INTO staffing_plan BY NAME SELECT * FROM incoming")
+        con.unregister("incoming")
+        bump_data_version(con)
+    return DemoSummary(len(contacts), int(contacts["youth_count"].sum()),
+                       contacts["occurred_at"].min().date(), contacts["occurred_at"].max().date())
+
+
+def _insert_notes(con, created_at: datetime) -> None:
+    notes = pd.DataFrame(DEMO_NOTES, columns=["period_start", "period_end", "area_id", "hotspot_id", "tags",
+                                              "body", "author", "shareable"])
+    notes["tags"] = notes["tags"].map(list)
+    notes["created_at"] = notes["updated_at"] = created_at
+    con.register("incoming", notes)
+    con.execute("INSERT INTO trend_notes BY NAME SELECT * FROM incoming")
+    con.unregister("incoming")
+
+
+def ensure_database(db: Database, progress=None) -> bool:
+    """Make ``db`` ready to use: seed the demo when the file is missing, else migrate it.
+
+    Returns True when the demo was created.
+    """
+    if not db.exists():
+        build_demo(db, progress=progress)
+        return True
+    if db.schema_version() != SCHEMA_VERSION:
+        db.migrate()  # refuses a database made by a newer Feltkart
+    return False

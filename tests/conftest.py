@@ -1,0 +1,36 @@
+"""Fixtures as code: the demo database is built once per test session by the real generator."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from dashboard.db import Database
+from dashboard.seed import build_demo
+
+# A fixed "now" so the demo data, and the tests about it, do not depend on the day they run.
+DEMO_UNTIL = datetime(2026, 11, 27, 9, 0)
+SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Database:
+    """A read-only-by-convention demo database; tests that write must use ``fresh_db``."""
+    db = Database(tmp_path_factory.mktemp("demo") / "feltkart.duckdb")
+    build_demo(db, until=DEMO_UNTIL)
+    return db
+
+
+@pytest.fixture
+def fresh_db(tmp_path) -> Database:
+    """An empty database path of the test's own (no file yet)."""
+    return Database(tmp_path / "feltkart.duckdb")
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED_DIR.is_dir():
+        pytest.skip("../shared is not present")
+    return SHARED_DIR
