@@ -31,6 +31,17 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_init(args) -> int:
+    from dashboard.seed import ensure_database
+
+    db = Database(args.db)
+    if ensure_database(db, progress=_progress):
+        print(i18n.t("init.created", path=db.path))
+    else:
+        print(i18n.t("init.ready", path=db.path))
+    return 0
+
+
 def _ready(args) -> Database:
     db = Database(args.db)
     db.check_ready()
@@ -92,6 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--until", metavar="YYYY-MM-DDTHH:MM", help="last moment of demo data (default: now, Oslo time)")
     demo.add_argument("--force", action="store_true", help="also replace a database holding imported data")
     demo.set_defaults(func=cmd_demo)
+
+    init = commands.add_parser("init", parents=[common],
+                               help="make the database ready: create the demo if missing, migrate if old")
+    init.set_defaults(func=cmd_init)
 
     report = commands.add_parser("report", help="the annual report's tables and yearly summaries")
     kinds = report.add_subparsers(dest="report", required=True, metavar="REPORT")

@@ -97,6 +97,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nb": "{path} har {batches} importerte filer med ekte registreringer; demo overskriver dem ikke. Bruk --force om du virkelig vil.",
         "en": "{path} holds {batches} imported files of real registrations; demo will not overwrite them. Use --force if you really mean it.",
     },
+    "init.created": {"nb": "Laget demodatabasen {path}.", "en": "Created the demo database {path}."},
+    "init.ready": {"nb": "Databasen {path} er klar.", "en": "The database {path} is ready."},
     "demo.done": {
         "nb": "Demodatabasen {path} er klar: {rows} registreringer med {hits} treff ({first}–{last}).",
         "en": "The demo database {path} is ready: {rows} registrations with {hits} hits ({first} to {last}).",
