@@ -1,35 +1,28 @@
-"""Feltkart's Streamlit entry point: creates the demo database on first start and shows the pages."""
+"""Feltkart's Streamlit entry point: the shared sidebar filter, then the chosen page.
+
+Run with ``scripts/run.sh`` (or ``streamlit run dashboard/app.py``). The first start creates the
+demo database when there is none.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import i18n, queries
-from dashboard.db import Database
+from dashboard import ui
 from dashboard.errors import FeltkartError
-from dashboard.seed import ensure_database
 
 st.set_page_config(page_title="Feltkart", page_icon="🗺️", layout="wide")
 
-
-@st.cache_resource(show_spinner="Gjør klar databasen (første gang lages demodata) …")
-def database() -> Database:
-    db = Database()
-    ensure_database(db)
-    return db
-
-
-def placeholder() -> None:
-    db = database()
-    st.title("Feltkart")
-    first, last, registrations = queries.run(db, "data_range").iloc[0]
-    st.write(
-        f"Databasen har {i18n.fmt_int(registrations)} registreringer fra "
-        f"{i18n.fmt_date(first)} til {i18n.fmt_date(last)}."
-    )
-
+PAGES = (("oversikt", "views/oversikt.py", "📊"), ("kart", "views/kart.py", "🗺️"),
+         ("tid", "views/tid.py", "🕒"), ("trender", "views/trender.py", "📈"))
 
 try:
-    st.navigation([st.Page(placeholder, title="Oversikt", url_path="oversikt", default=True)]).run()
+    with st.spinner(ui.t("app.preparing")):
+        ctx = ui.prepare_page_context()
+    navigation = st.navigation([
+        st.Page(path, title=ctx.t(f"nav.{slug}"), url_path=slug, icon=icon, default=(slug == "oversikt"))
+        for slug, path, icon in PAGES
+    ])
+    navigation.run()
 except FeltkartError as exc:
-    st.error(exc.message("nb"))
+    st.error(exc.message(st.session_state.get("lang")))

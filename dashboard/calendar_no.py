@@ -50,3 +50,16 @@ def season(day: date) -> str:
 
 def iso_week(day: date) -> int:
     return day.isocalendar().week
+
+
+def calendar_frame(first_year: int, last_year: int):
+    """One row per day: day, school_day, public_holiday, school_holiday (for the calendar_days table)."""
+    import pandas as pd
+
+    days = pd.date_range(date(first_year, 1, 1), date(last_year, 12, 31), freq="D").date
+    return pd.DataFrame({
+        "day": days,
+        "school_day": [is_school_day(d) for d in days],
+        "public_holiday": [d in public_holidays(d.year) for d in days],
+        "school_holiday": [is_school_holiday(d) for d in days],
+    })

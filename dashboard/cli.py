@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
+from datetime import date, datetime
 
 from dashboard import i18n, queries, reports
 from dashboard.db import Database
@@ -80,6 +80,37 @@ def cmd_places(args) -> int:
     return 0
 
 
+def cmd_notes_add(args) -> int:
+    from dashboard.notes import NoteDraft, add_note
+
+    draft = NoteDraft(body=args.text, period_start=args.start, period_end=args.end, area_id=args.area,
+                      hotspot_id=args.hotspot, tags=tuple(t for t in (args.tags or "").split(",") if t.strip()),
+                      author=args.author, shareable=args.shareable)
+    note_id = add_note(_ready(args), draft)
+    print(i18n.t("note.added", id=note_id))
+    return 0
+
+
+def cmd_notes_list(args) -> int:
+    from dashboard.notes import all_notes, note_records
+
+    records = note_records(all_notes(_ready(args), include_archived=args.archived))
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False, indent=1))
+    else:
+        for n in records:
+            place = n["hotspot_id"] or n["area_id"]
+            print(f"{n['id']:>4}  {n['period_start']}..{n['period_end']}  {place:<28} {','.join(n['tags']):<22} {n['text'][:60]}")
+    return 0
+
+
+def _date(text: str):
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(i18n.t("cli.bad_date", value=text)) from None
+
+
 def _year(text: str) -> int:
     try:
         year = int(text)
@@ -118,6 +149,24 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--year", type=_year, required=True)
     summary.add_argument("--json", action="store_true", help="print JSON")
     summary.set_defaults(func=cmd_report_summary)
+
+    notes = commands.add_parser("notes", help="trend notes: add and list")
+    note_commands = notes.add_subparsers(dest="notes", required=True, metavar="ACTION")
+    add = note_commands.add_parser("add", parents=[common], help="add a trend note")
+    add.add_argument("--text", required=True, help="what was observed (never names of young people)")
+    place = add.add_mutually_exclusive_group(required=True)
+    place.add_argument("--area", metavar="ID", help="area id, e.g. fetsund")
+    place.add_argument("--hotspot", metavar="ID", help="hotspot id, e.g. lillestrom-stasjon")
+    add.add_argument("--from", dest="start", type=_date, required=True, metavar="YYYY-MM-DD")
+    add.add_argument("--to", dest="end", type=_date, metavar="YYYY-MM-DD", help="default: same as --from")
+    add.add_argument("--tags", metavar="A,B", help="e.g. rus,vold (ids or Norwegian names)")
+    add.add_argument("--shareable", action="store_true", help="may be shown to partners (kan deles)")
+    add.add_argument("--author", default="feltkart-cli", help="who writes the note (staff, never a young person)")
+    add.set_defaults(func=cmd_notes_add)
+    listing = note_commands.add_parser("list", parents=[common], help="list the trend notes")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.add_argument("--archived", action="store_true", help="include archived notes")
+    listing.set_defaults(func=cmd_notes_list)
 
     places = commands.add_parser("places", parents=[common], help="list the hotspots")
     places.add_argument("--json", action="store_true", help="print JSON")

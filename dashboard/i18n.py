@@ -13,7 +13,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 LANGS = ("nb", "en")
-_LOCALES = {"nb": "nb_NO", "en": "en_GB"}
+LOCALES = {"nb": "nb_NO", "en": "en_GB"}
 
 MESSAGES: dict[str, dict[str, str]] = {
     # database
@@ -91,6 +91,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nb": "{path}, linje {line}: ukjent {reason}.",
         "en": "{path}, line {line}: unknown {reason}.",
     },
+    # trend notes
+    "note.text_required": {"nb": "Skriv en tekst i notatet.", "en": "Write a text in the note."},
+    "note.text_too_long": {
+        "nb": "Teksten er for lang ({got} tegn; høyst {max}).", "en": "The text is too long ({got} characters; at most {max}).",
+    },
+    "note.author_required": {"nb": "Oppgi hvem som skriver notatet.", "en": "Say who writes the note."},
+    "note.author_too_long": {"nb": "Forfatterfeltet er for langt (høyst {max} tegn).", "en": "The author is too long (at most {max} characters)."},
+    "note.bad_period": {
+        "nb": "Perioden må slutte samme dag som eller etter at den starter ({start}–{end}).",
+        "en": "The period must end on or after its start ({start} to {end}).",
+    },
+    "note.place_required": {"nb": "Velg et område eller et treffsted.", "en": "Choose an area or a hotspot."},
+    "note.unknown_hotspot": {"nb": "Ukjent treffsted «{hotspot}».", "en": "Unknown hotspot '{hotspot}'."},
+    "note.unknown_area": {"nb": "Ukjent område «{area}». Gyldige: {valid}.", "en": "Unknown area '{area}'. Valid: {valid}."},
+    "note.area_mismatch": {
+        "nb": "Treffstedet «{hotspot}» ligger ikke i området «{area}».", "en": "The hotspot '{hotspot}' is not in the area '{area}'.",
+    },
+    "note.bad_tag": {"nb": "Ukjent stikkord «{tag}». Gyldige: {valid}.", "en": "Unknown tag '{tag}'. Valid: {valid}."},
+    "note.not_found": {"nb": "Fant ikke notat nr. {id}.", "en": "Note {id} was not found."},
+    "note.conflict": {
+        "nb": "Notat nr. {id} ble endret av {author} ({at}) mens du skrev. Endringen din er ikke lagret: "
+              "last notatet på nytt, og legg inn teksten din igjen.",
+        "en": "Note {id} was changed by {author} ({at}) while you were writing. Your edit was not saved: "
+              "reload the note and apply your text again.",
+    },
+    "note.added": {"nb": "La til notat nr. {id}.", "en": "Added note {id}."},
+    "cli.bad_date": {"nb": "Ugyldig dato «{value}»: bruk ÅÅÅÅ-MM-DD.", "en": "Invalid date '{value}': use YYYY-MM-DD."},
     # demo
     "demo.progress": {"nb": "Lager demodata: {step}", "en": "Building demo data: {step}"},
     "demo.has_real_data": {
@@ -104,6 +131,100 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The demo database {path} is ready: {rows} registrations with {hits} hits ({first} to {last}).",
     },
 }
+
+# Texts of the dashboard's pages and sidebar.
+MESSAGES.update({
+    "app.title": {"nb": "Feltkart", "en": "Feltkart"},
+    "app.preparing": {"nb": "Gjør klar databasen …", "en": "Preparing the database …"},
+    "nav.oversikt": {"nb": "Oversikt", "en": "Overview"},
+    "nav.kart": {"nb": "Kart", "en": "Map"},
+    "nav.tid": {"nb": "Tid", "en": "Time"},
+    "nav.trender": {"nb": "Trender", "en": "Trends"},
+    "filter.heading": {"nb": "Utvalg", "en": "Selection"},
+    "filter.period": {"nb": "Periode", "en": "Period"},
+    "filter.from": {"nb": "Fra", "en": "From"},
+    "filter.to": {"nb": "Til", "en": "To"},
+    "filter.compare": {"nb": "Sammenlign med", "en": "Compare with"},
+    "filter.area": {"nb": "Område", "en": "Area"},
+    "filter.kind": {"nb": "Stedstype", "en": "Place type"},
+    "filter.age": {"nb": "Aldersgruppe", "en": "Age group"},
+    "filter.gender": {"nb": "Kjønn", "en": "Gender"},
+    "filter.channel": {"nb": "Kanal", "en": "Channel"},
+    "filter.all": {"nb": "Alle", "en": "All"},
+    "filter.language": {"nb": "Språk / Language", "en": "Språk / Language"},
+    "filter.reset": {"nb": "Nullstill utvalget", "en": "Reset the selection"},
+    "filter.share": {
+        "nb": "Adressen i nettleseren viser utvalget: kopier den for å dele visningen.",
+        "en": "The browser's address holds the selection: copy it to share this view.",
+    },
+    "preset.this_year": {"nb": "I år", "en": "This year"},
+    "preset.last_year": {"nb": "I fjor", "en": "Last year"},
+    "preset.last_12_months": {"nb": "Siste 12 måneder", "en": "Last 12 months"},
+    "preset.summer": {"nb": "Sommer", "en": "Summer"},
+    "preset.school_year": {"nb": "Skoleår", "en": "School year"},
+    "preset.custom": {"nb": "Egendefinert fra–til", "en": "Custom from–to"},
+    "url.ignored": {
+        "nb": "Ignorerte ugyldig verdi i lenken: {key}={value}",
+        "en": "Ignored an invalid value in the link: {key}={value}",
+    },
+    "period.label": {"nb": "{start}–{end}", "en": "{start} to {end}"},
+    "period.compare_label": {"nb": "sammenlignet med {start}–{end}", "en": "compared with {start} to {end}"},
+    "period.no_compare": {"nb": "uten sammenligning", "en": "without comparison"},
+    "change.rise": {"nb": "tydelig økning", "en": "clear rise"},
+    "change.fall": {"nb": "tydelig nedgang", "en": "clear fall"},
+    "change.none": {"nb": "ingen tydelig endring", "en": "no clear change"},
+    "change.new": {"nb": "nytt i perioden", "en": "new in the period"},
+    "common.hits": {"nb": "Treff", "en": "Hits"},
+    "common.show_table": {"nb": "Vis tallene som tabell", "en": "Show the numbers as a table"},
+    "common.no_data": {"nb": "Ingen registreringer i utvalget.", "en": "No registrations in the selection."},
+    "overview.title": {"nb": "Oversikt", "en": "Overview"},
+    "overview.kpi.hits": {"nb": "Kontakt-treff", "en": "Contact hits"},
+    "overview.kpi.active_hotspots": {"nb": "Aktive treffsteder", "en": "Active hotspots"},
+    "overview.kpi.share_13_15": {"nb": "Andel 13–15 år", "en": "Share aged 13–15"},
+    "overview.kpi.hits_online": {"nb": "Treff på nett og sosiale medier", "en": "Hits online and on social media"},
+    "overview.kpi.help.hits": {
+        "nb": "Antall ungdommer møtt (summen av registrerte treff) i utvalget.",
+        "en": "Young people met (the sum of registered hits) in the selection.",
+    },
+    "overview.kpi.help.active_hotspots": {
+        "nb": "Treffsteder med minst ett treff i perioden.",
+        "en": "Hotspots with at least one hit in the period.",
+    },
+    "overview.kpi.help.share_13_15": {
+        "nb": "Andel av treffene med kjent alder som var 13–15 år.",
+        "en": "Share of the hits with a known age that were aged 13–15.",
+    },
+    "overview.kpi.help.hits_online": {
+        "nb": "Treff i oppsøkende arbeid på internett og i sosiale medier.",
+        "en": "Hits in outreach on the internet and on social media.",
+    },
+    "overview.kpi_summary": {
+        "nb": "I perioden møtte teamene {hits} ungdommer på {places} treffsteder{change}.",
+        "en": "In the period the teams met {hits} young people at {places} hotspots{change}.",
+    },
+    "overview.kpi_change": {"nb": " ({delta} mot sammenligningsperioden)", "en": " ({delta} against the comparison period)"},
+    "overview.map": {"nb": "Kart over treffstedene", "en": "Map of the hotspots"},
+    "overview.top": {"nb": "De ti største treffstedene", "en": "The ten busiest hotspots"},
+    "overview.top_summary": {
+        "nb": "{name} hadde flest treff ({hits}, {share} av alle treff på steder); de {n} største sto for {top_share}.",
+        "en": "{name} had the most hits ({hits}, {share} of all hits at places); the top {n} had {top_share}.",
+    },
+    "overview.notes": {"nb": "Siste trendnotater", "en": "Latest trend notes"},
+    "overview.no_notes": {"nb": "Ingen trendnotater for utvalget.", "en": "No trend notes for the selection."},
+    "overview.more_on_map": {"nb": "Se hele kartet", "en": "Open the full map"},
+    "table.place": {"nb": "Sted", "en": "Place"},
+    "table.area": {"nb": "Område", "en": "Area"},
+    "table.kind": {"nb": "Stedstype", "en": "Place type"},
+    "table.hits": {"nb": "Treff", "en": "Hits"},
+    "table.hits_before": {"nb": "Treff før", "en": "Hits before"},
+    "table.change": {"nb": "Endring", "en": "Change"},
+    "table.period": {"nb": "Periode", "en": "Period"},
+    "table.tags": {"nb": "Stikkord", "en": "Tags"},
+    "table.text": {"nb": "Notat", "en": "Note"},
+    "table.author": {"nb": "Skrevet av", "en": "Written by"},
+    "table.shareable": {"nb": "Kan deles", "en": "Shareable"},
+    "common.approximate": {"nb": "omtrentlig plassering", "en": "approximate location"},
+})
 
 
 def default_lang() -> str:
@@ -122,16 +243,17 @@ def t(key: str, lang: str | None = None, **params) -> str:
 
 def fmt_int(value: int | float, lang: str = "nb") -> str:
     """33636 -> '33 636' (no-break space) in nb, '33,636' in en."""
-    return format_decimal(round(value), locale=_LOCALES[lang])
+    return format_decimal(round(value), locale=LOCALES[lang])
 
 
 def fmt_date(value: date, lang: str = "nb") -> str:
     """27.11.2026 in nb, 27/11/2026 in en."""
-    return format_date(value, "dd.MM.yyyy" if lang == "nb" else "dd/MM/yyyy", locale=_LOCALES[lang])
+    return format_date(value, "dd.MM.yyyy" if lang == "nb" else "dd/MM/yyyy", locale=LOCALES[lang])
 
 
-def fmt_pct(share: float, lang: str = "nb", signed: bool = True) -> str:
+def fmt_pct(share: float, lang: str = "nb", signed: bool = True, decimals: int = 1) -> str:
     """0.417 -> '+41,7 %' in nb, '+41.7%' in en."""
-    text = format_decimal(abs(share) * 100, format="#,##0.0", locale=_LOCALES[lang])
+    text = format_decimal(abs(share) * 100, format="#,##0" + ("." + "0" * decimals if decimals else ""),
+                          locale=LOCALES[lang])
     sign = ("+" if share > 0 else "−" if share < 0 else "±") if signed else ("−" if share < 0 else "")
     return f"{sign}{text}\u00a0%" if lang == "nb" else f"{sign}{text}%"

@@ -11,11 +11,14 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from dashboard import demo
+from dashboard import calendar_no, demo
 from dashboard.db import SCHEMA_VERSION, Database, bump_data_version, now_local
 from dashboard.demo_notes import DEMO_NOTES
 from dashboard.errors import FeltkartError
 from dashboard.places import load_bundled, replace_places
+
+
+CALENDAR_YEARS = (2015, 2040)
 
 
 @dataclass(frozen=True)
@@ -74,14 +77,27 @@ def _insert_notes(con, created_at: datetime) -> None:
     con.unregister("incoming")
 
 
+def ensure_calendar(db: Database) -> None:
+    """Fill the calendar of school days and holidays when it is empty (it covers 2015–2040)."""
+    with db.read() as con:
+        if con.execute("SELECT count(*) FROM calendar_days").fetchall()[0][0]:
+            return
+    with db.write() as con:
+        if not con.execute("SELECT count(*) FROM calendar_days").fetchall()[0][0]:
+            con.register("incoming", calendar_no.calendar_frame(*CALENDAR_YEARS))
+            con.execute("INSERT INTO calendar_days BY NAME SELECT * FROM incoming")
+            con.unregister("incoming")
+
+
 def ensure_database(db: Database, progress=None) -> bool:
     """Make ``db`` ready to use: seed the demo when the file is missing, else migrate it.
 
     Returns True when the demo was created.
     """
-    if not db.exists():
+    created = not db.exists()
+    if created:
         build_demo(db, progress=progress)
-        return True
-    if db.schema_version() != SCHEMA_VERSION:
+    elif db.schema_version() != SCHEMA_VERSION:
         db.migrate()  # refuses a database made by a newer Feltkart
-    return False
+    ensure_calendar(db)
+    return created

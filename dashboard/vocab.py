@@ -63,12 +63,21 @@ NOTE_TAGS = _vocab({
     "violence": ("Vold", "Violence"),
     "crime": ("Kriminalitet", "Crime"),
     "language": ("Språkbruk", "Language"),
-    "partying": ("Fest", "Partying"),
-    "leisure": ("Fritidstilbud", "Leisure offer"),
+    "partying": ("Festing", "Partying"),
+    "mental_health": ("Psykisk helse", "Mental health"),
+    "school": ("Skole", "School"),
+    "leisure": ("Fritid", "Leisure"),
     "gathering": ("Samlingssted", "Gathering place"),
     "concern": ("Bekymring", "Concern"),
+    "other": ("Annet", "Other"),
 })
 RISK_TAGS = ("drugs", "alcohol", "violence", "crime")
+
+COMPARISONS = _vocab({
+    "previous": ("Forrige periode", "Previous period"),
+    "last_year": ("Samme periode i fjor", "Same period last year"),
+    "none": ("Ingen", "None"),
+})
 
 WEEKDAYS = _vocab({
     "1": ("mandag", "Monday"),

@@ -1,0 +1,156 @@
+"""From query results to what the pages show: key figures with their change, hotspot and area
+tables with judged changes, busiest times, age mixes and the latest notes, in words.
+
+Pure (no Streamlit): the pages call these between the queries and the chart/map builders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from dashboard import i18n, stats, vocab
+
+MAX_NOTES_PER_PLACE = 3
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    value: float
+    before: float | None  # None without comparison
+    is_share: bool = False
+
+    def value_text(self, lang: str) -> str:
+        return i18n.fmt_pct(self.value, lang, signed=False) if self.is_share else i18n.fmt_int(self.value, lang)
+
+    def delta_text(self, lang: str) -> str | None:
+        """Change against the comparison ('+1 234 (+5,2 %)'; shares in percentage points)."""
+        if self.before is None:
+            return None
+        diff = self.value - self.before
+        if self.is_share:
+            points = i18n.format_decimal(abs(diff) * 100, format="0.0", locale=i18n.LOCALES[lang])
+            return f"{'-' if diff < 0 else '+'}{points} {'p.p.' if lang == 'en' else 'pp.'}"
+        text = f"{'-' if diff < 0 else '+'}{i18n.fmt_int(abs(diff), lang)}"
+        if self.before:
+            text += f" ({i18n.fmt_pct(diff / self.before, lang)})"
+        return text
+
+
+def kpis(now: pd.DataFrame, before: pd.DataFrame | None) -> list[Kpi]:
+    """The overview's key figures from the ``totals`` query (one row each)."""
+    def share(row) -> float:
+        return row["hits_13_15"] / row["hits_known_age"] if row["hits_known_age"] else 0.0
+
+    n = now.iloc[0]
+    b = before.iloc[0] if before is not None else None
+    return [
+        Kpi("hits", int(n["hits"]), None if b is None else int(b["hits"])),
+        Kpi("active_hotspots", int(n["active_hotspots"]), None if b is None else int(b["active_hotspots"])),
+        Kpi("share_13_15", share(n), None if b is None else share(b), is_share=True),
+        Kpi("hits_online", int(n["hits_online"]), None if b is None else int(b["hits_online"])),
+    ]
+
+
+def change_label(hits: int, hits_before: float, change: float, significant: bool, direction: int,
+                 lang: str, compared: bool = True) -> str:
+    """'+38 % (tydelig økning)', 'ingen tydelig endring', 'nytt i perioden' — a sign only when meaningful."""
+    if not compared:
+        return ""
+    if not significant:
+        return i18n.t("change.none", lang)
+    if not hits_before:
+        return i18n.t("change.new", lang)
+    word = i18n.t("change.rise" if direction > 0 else "change.fall", lang)
+    return f"{i18n.fmt_pct(change, lang)} ({word})" if np.isfinite(change) else word
+
+
+def _label_changes(table: pd.DataFrame, lang: str, compared: bool) -> pd.DataFrame:
+    table["change_significant"] = table["significant"]
+    table["change_label"] = [
+        change_label(r.hits, r.hits_before, r.change, r.significant, r.direction, lang, compared)
+        for r in table.itertuples()
+    ]
+    return table
+
+
+def busiest_times(profiles: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Per hotspot, its busiest weekday and hour in words ('fredag kl. 21–22')."""
+    time_rows = profiles[profiles["profile"] == "time"]
+    if time_rows.empty:
+        return {}
+    top = time_rows.sort_values(["hits", "weekday", "hour"], ascending=[False, True, True]).drop_duplicates("hotspot_id")
+    return {r.hotspot_id: weekday_hour_text(int(r.weekday), int(r.hour), lang) for r in top.itertuples()}
+
+
+def weekday_hour_text(weekday: int, hour: int, lang: str) -> str:
+    day = vocab.WEEKDAYS[str(weekday)][lang]
+    return f"{day} kl. {hour:02d}–{(hour + 1) % 24:02d}" if lang == "nb" else f"{day} {hour:02d}–{(hour + 1) % 24:02d}"
+
+
+def age_mixes(profiles: pd.DataFrame, lang: str, top: int = 3) -> dict[str, str]:
+    """Per hotspot, its largest age bands with their shares ('13–15 år 62 %, 16–18 år 30 %')."""
+    ages = profiles[profiles["profile"] == "age"]
+    result = {}
+    for hotspot_id, group in ages.groupby("hotspot_id"):
+        total = group["hits"].sum()
+        parts = group.sort_values("hits", ascending=False).head(top)
+        result[hotspot_id] = ", ".join(
+            f"{vocab.AGE_BANDS[r.age_band][lang]} {i18n.fmt_pct(r.hits / total, lang, signed=False, decimals=0)}"
+            for r in parts.itertuples()
+        )
+    return result
+
+
+def latest_notes(notes: pd.DataFrame, column: str) -> dict[str, list[str]]:
+    """The newest notes' texts per hotspot (column='hotspot_id') or area (column='area_id')."""
+    result: dict[str, list[str]] = {}
+    for row in notes.dropna(subset=[column]).itertuples():  # the query returns newest first
+        texts = result.setdefault(getattr(row, column), [])
+        if len(texts) < MAX_NOTES_PER_PLACE:
+            texts.append(row.body)
+    return result
+
+
+def hotspot_table(now: pd.DataFrame, before: pd.DataFrame | None, exposure_ratio: float,
+                  profiles: pd.DataFrame, notes: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row per hotspot with hits now or before: the figures, the judged change and the facts
+    the map and the top list show. ``now``/``before`` are ``hits_by_hotspot`` results."""
+    columns = ["hotspot_id", "name", "kind", "area_id", "area_name", "lon", "lat", "approximate"]
+    table = stats.compare_counts(now[columns + ["hits"]], None if before is None else before[columns + ["hits"]],
+                                 "hotspot_id", exposure_ratio=exposure_ratio)
+    table = _label_changes(table, lang, before is not None)
+    table["kind_label"] = [vocab.HOTSPOT_KINDS[k][lang] for k in table["kind"]]
+    busiest, ages, texts = busiest_times(profiles, lang), age_mixes(profiles, lang), latest_notes(notes, "hotspot_id")
+    table["busiest"] = table["hotspot_id"].map(busiest).fillna("")
+    table["age_mix"] = table["hotspot_id"].map(ages).fillna("")
+    table["notes"] = [texts.get(h, []) for h in table["hotspot_id"]]
+    table["approximate"] = table["approximate"].astype(bool)
+    return table.sort_values(["hits", "hits_before"], ascending=False).reset_index(drop=True)
+
+
+def area_table(now: pd.DataFrame, before: pd.DataFrame | None, exposure_ratio: float,
+               areas: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row per area: hits now and before, judged change, and its geometry for the map."""
+    table = stats.compare_counts(now[["area_id", "area_name", "hits"]],
+                                 None if before is None else before[["area_id", "area_name", "hits"]],
+                                 "area_id", exposure_ratio=exposure_ratio)
+    table = _label_changes(table, lang, before is not None)
+    geometry = areas.set_index("id")["geometry_geojson"]
+    table["geometry_geojson"] = table["area_id"].map(geometry)
+    return table
+
+
+def top_hotspots_text(table: pd.DataFrame, lang: str, limit: int = 10) -> str:
+    """A one-sentence summary of the busiest places."""
+    if table.empty:
+        return i18n.t("common.no_data", lang)
+    top = table.head(limit)
+    first = top.iloc[0]
+    share = first["hits"] / max(table["hits"].sum(), 1)
+    return i18n.t("overview.top_summary", lang, name=first["name"], hits=i18n.fmt_int(first["hits"], lang),
+                  share=i18n.fmt_pct(share, lang, signed=False), n=len(top),
+                  top_share=i18n.fmt_pct(top["hits"].sum() / max(table["hits"].sum(), 1), lang, signed=False))

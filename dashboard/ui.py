@@ -1,0 +1,222 @@
+"""Streamlit glue shared by every page: the page context, the sidebar filter synced with the URL,
+cached queries keyed by the data version, texts in the chosen language, and charts with tables.
+
+Pages stay thin: ``ctx = ui.context()``, then ``ui.query(...)`` and the builders, then layout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, i18n, maps, queries, summaries, vocab
+from dashboard.db import Database, now_local
+from dashboard.filters import (
+    LIST_KEYS,
+    Filter,
+    default_filter,
+    from_query_params,
+    period_presets,
+    preset_of,
+    to_query_params,
+)
+from dashboard.seed import ensure_database
+
+URL_KEYS = {"from", "to", "compare", "lang", *LIST_KEYS}
+LANG_NAMES = {"nb": "Norsk (bokmål)", "en": "English"}
+_WIDGET_FOR = {"area": "f_area", "kind": "f_kind", "age": "f_age", "gender": "f_gender", "channel": "f_channel"}
+_VOCAB_FOR = {"area": None, "kind": vocab.HOTSPOT_KINDS, "age": vocab.AGE_BANDS, "gender": vocab.GENDERS,
+              "channel": vocab.CHANNELS}
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What every page needs for one run: where the data is, which version, the filter, the language."""
+
+    db: Database
+    data_version: int
+    flt: Filter
+    lang: str
+    today: date
+    area_names: dict[str, str]
+
+    def t(self, key: str, **params) -> str:
+        return i18n.t(key, self.lang, **params)
+
+
+@st.cache_resource(show_spinner=False)
+def database() -> Database:
+    """The app's database, created with demo data on the very first start."""
+    db = Database()
+    ensure_database(db)
+    return db
+
+
+def context() -> PageContext:
+    return st.session_state["page_context"]
+
+
+def t(key: str, **params) -> str:
+    return i18n.t(key, st.session_state.get("lang", "nb"), **params)
+
+
+@st.cache_data(ttl=3600, max_entries=2000, show_spinner=False)
+def _run_cached(db_path: str, data_version: int, name: str, frozen_params: tuple) -> pd.DataFrame:
+    params = {key: list(value) if isinstance(value, tuple) else value for key, value in frozen_params}
+    return queries.run(Database(db_path), name, **params)
+
+
+def query(name: str, flt: Filter | None = None, **extra) -> pd.DataFrame:
+    """Run a named query, cached until the data changes (the data version is part of the key)."""
+    ctx = context()
+    params = {**(flt.params() if flt is not None else {}), **extra}
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    return _run_cached(str(ctx.db.path), ctx.data_version, name, frozen)
+
+
+# --- the sidebar filter and the URL ------------------------------------------------------------
+
+def _apply_filter_to_widgets(flt: Filter, today: date) -> None:
+    state = st.session_state
+    state["f_period"] = preset_of(flt, today)
+    state["f_range"] = (flt.start, flt.end)
+    state["f_compare"] = flt.compare
+    for key, (name, _) in LIST_KEYS.items():
+        state[_WIDGET_FOR[key]] = list(getattr(flt, name))
+
+
+def _init_from_url(today: date) -> None:
+    """On a session's first run, the URL decides the filter (invalid values are reported)."""
+    if st.session_state.get("filter_ready"):
+        return
+    params = st.query_params.to_dict()
+    flt, warnings = from_query_params(params, today)
+    lang = params.get("lang", "nb")
+    if lang not in i18n.LANGS:
+        warnings.append({"key": "lang", "value": lang, "reason": "unknown"})
+        lang = "nb"
+    _apply_filter_to_widgets(flt, today)
+    st.session_state["lang"] = lang
+    st.session_state["url_warnings"] = warnings
+    st.session_state["filter_ready"] = True
+
+
+def _reset(today: date) -> None:
+    _apply_filter_to_widgets(default_filter(today), today)
+    st.session_state["url_warnings"] = []
+
+
+def sidebar_filter(today: date, area_names: dict[str, str]) -> Filter:
+    """Draw the shared filter widgets and return the Filter they describe."""
+    _init_from_url(today)
+    state = st.session_state
+    lang = state["lang"]
+    sidebar = st.sidebar
+    sidebar.header(t("filter.heading"))
+    presets = period_presets(today)
+    sidebar.selectbox(t("filter.period"), [*presets, "custom"], key="f_period",
+                      format_func=lambda key: t(f"preset.{key}"))
+    if state["f_period"] == "custom":
+        chosen = sidebar.date_input(f"{t('filter.from')}–{t('filter.to')}", key="f_range",
+                                    format="DD.MM.YYYY", max_value=today)
+        start, end = (tuple(chosen) * 2)[:2] if isinstance(chosen, (list, tuple)) else (chosen, chosen)
+        start, end = start or today, end or start or today
+    else:
+        start, end = presets[state["f_period"]]
+        state["f_range"] = (start, end)
+    sidebar.selectbox(t("filter.compare"), list(vocab.COMPARISONS), key="f_compare",
+                      format_func=lambda key: vocab.COMPARISONS[key][lang])
+    labels = {key: ({a: area_names.get(a, a) for a in vocab.AREA_IDS} if v is None else {k: v[k][lang] for k in v})
+              for key, v in _VOCAB_FOR.items()}
+    for key in LIST_KEYS:
+        sidebar.multiselect(t(f"filter.{key}"), list(labels[key]), key=_WIDGET_FOR[key],
+                            format_func=labels[key].get, placeholder=t("filter.all"))
+    sidebar.button(t("filter.reset"), on_click=_reset, args=(today,), width="stretch")
+    sidebar.selectbox(t("filter.language"), list(LANG_NAMES), key="lang", format_func=LANG_NAMES.get)
+    sidebar.caption(t("filter.share"))
+    for warning in state.get("url_warnings", []):
+        sidebar.warning(t("url.ignored", key=warning["key"], value=warning["value"]), icon="⚠️")
+    return Filter(start, end, compare=state["f_compare"],
+                  **{name: tuple(state[_WIDGET_FOR[key]]) for key, (name, _) in LIST_KEYS.items()})
+
+
+def sync_url(flt: Filter, today: date, lang: str) -> None:
+    """Write the filter into the URL (keeping page keys such as ``basemap``) when it changed."""
+    desired = to_query_params(flt, today)
+    if lang != "nb":
+        desired["lang"] = lang
+    current = st.query_params.to_dict()
+    desired = {**{k: v for k, v in current.items() if k not in URL_KEYS}, **desired}
+    if desired != current:
+        st.query_params.from_dict(desired)
+
+
+def prepare_page_context() -> PageContext:
+    """Run once per script run by the app, before the page: database, sidebar, URL."""
+    db = database()
+    today = now_local().date()
+    area_names = dict(queries.run(db, "areas")[["id", "name"]].itertuples(index=False))
+    flt = sidebar_filter(today, area_names)
+    lang = st.session_state["lang"]
+    sync_url(flt, today, lang)
+    ctx = PageContext(db, db.data_version(), flt, lang, today, area_names)
+    st.session_state["page_context"] = ctx
+    return ctx
+
+
+# --- layout helpers ---------------------------------------------------------------------------
+
+def period_caption(ctx: PageContext) -> str:
+    flt, lang = ctx.flt, ctx.lang
+    text = ctx.t("period.label", start=i18n.fmt_date(flt.start, lang), end=i18n.fmt_date(flt.end, lang))
+    comparison = flt.comparison()
+    if comparison is None:
+        return f"{text}, {ctx.t('period.no_compare')}"
+    return f"{text}, " + ctx.t("period.compare_label", start=i18n.fmt_date(comparison.start, lang),
+                               end=i18n.fmt_date(comparison.end, lang))
+
+
+def show_chart(chart, key: str, *, on_select: str = "ignore", selection_mode=None):
+    """A chart with its one-sentence summary and its numbers as a table (accessibility)."""
+    kwargs = {"on_select": on_select}
+    if selection_mode:
+        kwargs["selection_mode"] = selection_mode
+    event = st.plotly_chart(chart.figure, key=key, config={"displaylogo": False}, **kwargs)
+    st.caption(chart.summary)
+    with st.expander(t("common.show_table")):
+        st.dataframe(chart.table, hide_index=True, width="stretch")
+    return event
+
+
+def escape_md(text: str) -> str:
+    """Text from the database, safe inside st.markdown (no markup, no HTML)."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$" else ch for ch in str(text))
+
+
+def tag_text(tags, lang: str) -> str:
+    return ", ".join(vocab.NOTE_TAGS[tag][lang] if tag in vocab.NOTE_TAGS else str(tag) for tag in (tags or []))
+
+
+def notes_for(ctx: PageContext, flt: Filter, shareable_only: bool = False, include_archived: bool = False) -> pd.DataFrame:
+    return query("trend_notes", start_date=flt.start, end_date=flt.end, area_ids=list(flt.areas),
+                 shareable_only=shareable_only, include_archived=include_archived)
+
+
+def exposure_ratio(flt: Filter, comparison: Filter | None) -> float:
+    return flt.days / comparison.days if comparison else 1.0
+
+
+def hotspot_table(ctx: PageContext, flt: Filter, comparison: Filter | None) -> pd.DataFrame:
+    """Hotspots with hits now and before, judged change, busiest time, age mix and notes."""
+    before = query("hits_by_hotspot", comparison) if comparison else None
+    return summaries.hotspot_table(query("hits_by_hotspot", flt), before, exposure_ratio(flt, comparison),
+                                   query("hotspot_profiles", flt), notes_for(ctx, flt), ctx.lang)
+
+
+def area_table(ctx: PageContext, flt: Filter, comparison: Filter | None) -> pd.DataFrame:
+    before = query("hits_by_area", comparison) if comparison else None
+    return summaries.area_table(query("hits_by_area", flt), before, exposure_ratio(flt, comparison),
+                                query("areas"), ctx.lang)

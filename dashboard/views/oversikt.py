@@ -1,0 +1,49 @@
+"""Oversikt: key figures with their change, a small map, the ten busiest places, the latest notes."""
+
+import streamlit as st
+
+from dashboard import i18n, summaries, ui
+
+ctx = ui.context()
+flt, lang = ctx.flt, ctx.lang
+comparison = flt.comparison()
+
+st.title(ctx.t("overview.title"))
+st.caption(ui.period_caption(ctx))
+
+totals = ui.query("totals", flt)
+totals_before = ui.query("totals", comparison) if comparison else None
+figures = summaries.kpis(totals, totals_before)
+for column, kpi in zip(st.columns(len(figures)), figures):
+    column.metric(ctx.t(f"overview.kpi.{kpi.key}"), kpi.value_text(lang), kpi.delta_text(lang),
+                  help=ctx.t(f"overview.kpi.help.{kpi.key}"))
+hits_kpi = figures[0]
+st.caption(ctx.t("overview.kpi_summary", hits=hits_kpi.value_text(lang), places=figures[1].value_text(lang),
+                 change=ctx.t("overview.kpi_change", delta=hits_kpi.delta_text(lang)) if comparison else ""))
+
+places = ui.hotspot_table(ctx, flt, comparison)
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(ctx.t("overview.map"))
+    ui.show_map(ctx, places, ui.area_table(ctx, flt, comparison), key="overview_map", height_px=420,
+                interactive=False)
+    st.page_link("views/kart.py", label=ctx.t("overview.more_on_map"), icon="🗺️",
+                 query_params=st.query_params.to_dict())
+with right:
+    st.subheader(ctx.t("overview.top"))
+    top = places.head(10)
+    ui.show_chart(ui.charts.breakdown_bars(top.assign(label=top["name"]), label_column="label", lang=lang),
+                  key="overview_top")
+    st.caption(summaries.top_hotspots_text(places, lang))
+
+st.subheader(ctx.t("overview.notes"))
+notes = ui.notes_for(ctx, flt).head(5)
+if notes.empty:
+    st.info(ctx.t("overview.no_notes"))
+for note in notes.itertuples():
+    with st.container(border=True):
+        place = note.hotspot_name if isinstance(note.hotspot_name, str) else (note.area_name or "")
+        st.markdown(f"**{ui.escape_md(place)}** · {i18n.fmt_date(note.period_start, lang)}–"
+                    f"{i18n.fmt_date(note.period_end, lang)} · {ui.tag_text(note.tags, lang)}")
+        st.text(note.body)
+        st.caption(ctx.t("table.author") + ": " + note.author)
