@@ -23,8 +23,7 @@ def cmd_demo(args) -> int:
     from dashboard.seed import build_demo
 
     db = Database(args.db)
-    until = datetime.fromisoformat(args.until) if args.until else None
-    summary = build_demo(db, seed=args.seed, until=until, force=args.force, progress=_progress)
+    summary = build_demo(db, seed=args.seed, until=args.until, force=args.force, progress=_progress)
     print(i18n.t("demo.done", path=db.path, rows=i18n.fmt_int(summary.registrations),
                  hits=i18n.fmt_int(summary.hits), first=i18n.fmt_date(summary.first_day),
                  last=i18n.fmt_date(summary.last_day)))
@@ -111,6 +110,13 @@ def _date(text: str):
         raise argparse.ArgumentTypeError(i18n.t("cli.bad_date", value=text)) from None
 
 
+def _datetime(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(i18n.t("cli.bad_datetime", value=text)) from None
+
+
 def _year(text: str) -> int:
     try:
         year = int(text)
@@ -131,7 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", parents=[common], help="create or rebuild the demo database")
     demo.add_argument("--seed", type=int, default=2023, help="random seed (default 2023)")
-    demo.add_argument("--until", metavar="YYYY-MM-DDTHH:MM", help="last moment of demo data (default: now, Oslo time)")
+    demo.add_argument("--until", metavar="YYYY-MM-DDTHH:MM", type=_datetime,
+                      help="last moment of demo data (default: now, Oslo time)")
     demo.add_argument("--force", action="store_true", help="also replace a database holding imported data")
     demo.set_defaults(func=cmd_demo)
 

@@ -238,7 +238,10 @@ def _visit_minutes(channel: str, kind: str, weekday: np.ndarray, rng: np.random.
     late_shift = (weekday == 5) | (weekday == 6)  # Friday and Saturday: 16:00–01:00
     evening_peak = 18 * 60 if kind == "beach" else 19 * 60 + 30
     minutes = np.where(late_shift, rng.normal(21 * 60 + 45, 110, n), rng.normal(evening_peak, 95, n))
-    return np.clip(minutes, np.where(late_shift, 16 * 60, 15 * 60 + 30), np.where(late_shift, 24 * 60 + 55, 22 * 60 + 10))
+    latest = np.where(late_shift, 24 * 60 + 55, 22 * 60 + 10)
+    if kind == "beach":  # nobody bathes after midnight; also keeps beach visits inside the summer months
+        latest = np.minimum(latest, 23 * 60 + 55)
+    return np.clip(minutes, np.where(late_shift, 16 * 60, 15 * 60 + 30), latest)
 
 
 def _stream_total(stream: Stream, year: int, rng: np.random.Generator) -> int:
@@ -315,10 +318,10 @@ def split_by_age_and_gender(visits: pd.DataFrame, year: int, rng: np.random.Gene
     Before 2023 no age band was registered.
     """
     settings = np.array([_age_setting(row) for row in visits[["channel", "hotspot_id", "late"]].itertuples(index=False)])
-    age_base = np.array([AGE_MIX[s] for s in settings])
     if year < 2023:
-        age_base = np.tile(np.eye(len(AGE_BANDS))[AGE_BANDS.index("unknown")], (len(visits), 1))
-    age = np.array([rng.dirichlet(row * 30 + 1e-3) for row in age_base])
+        age = np.tile(np.eye(len(AGE_BANDS))[AGE_BANDS.index("unknown")], (len(visits), 1))
+    else:
+        age = np.array([rng.dirichlet(np.array(AGE_MIX[s]) * 30 + 1e-3) for s in settings])
     gender = rng.dirichlet(np.array(GENDER_MIX) * GROUP_CONCENTRATION, size=len(visits))
     cells = (age[:, :, None] * gender[:, None, :]).reshape(len(visits), -1)
     counts = rng.multinomial(visits["hits"].to_numpy(), _row_normalised(cells))
@@ -374,6 +377,8 @@ def generate_contacts(report_rows: pd.DataFrame, places: Places, seed: int = DEF
                       until: datetime | None = None, progress=None) -> pd.DataFrame:
     """All demo registrations from 2022 up to ``until`` (Europe/Oslo local time)."""
     until = until or datetime.now().replace(microsecond=0)
+    columns = ["occurred_at", "hotspot_id", "lon", "lat", "area_id", "channel", "age_band", "gender",
+               "youth_count", "team"]
     frames = []
     for year in range(FIRST_YEAR, until.year + 1):
         if progress:
@@ -382,9 +387,9 @@ def generate_contacts(report_rows: pd.DataFrame, places: Places, seed: int = DEF
         tallies = split_by_age_and_gender(visits, year, _rng(seed, year, "tallies"))
         tallies = free_points(tallies, places, _rng(seed, year, "free-points"))
         frames.append(tallies[tallies["occurred_at"] <= pd.Timestamp(until)])
+    if not frames:  # ``until`` lies before the first demo year
+        return pd.DataFrame(columns=columns)
     contacts = pd.concat(frames, ignore_index=True).sort_values(["occurred_at", "team"], kind="stable")
-    columns = ["occurred_at", "hotspot_id", "lon", "lat", "area_id", "channel", "age_band", "gender",
-               "youth_count", "team"]
     return contacts[columns].reset_index(drop=True)
 
 

@@ -4,13 +4,15 @@ A Filter knows nothing of Streamlit. It maps to the named parameters every filte
 (see the ``filtered_contacts`` macro in the schema), and to and from the URL query string, so a
 view can be shared as a link. An empty selection means "all".
 
-URL keys: ``from``, ``to`` (ISO dates), ``compare`` (previous/last_year/none), and ``area``,
-``kind``, ``age``, ``gender``, ``channel`` as comma-separated vocabulary ids. Values equal to the
+URL keys: ``from``, ``to`` (ISO dates), ``compare`` (previous/last_year/none), ``area``,
+``kind``, ``age``, ``gender``, ``channel`` as comma-separated vocabulary ids, and ``hotspot`` as
+comma-separated hotspot ids. Values equal to the
 default are left out of the URL.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Mapping
@@ -18,7 +20,8 @@ from typing import Mapping
 from dashboard import vocab
 from dashboard.errors import FeltkartError
 
-FILTER_PARAMS = ("start_ts", "end_ts", "area_ids", "hotspot_kinds", "age_bands", "genders", "channels")
+FILTER_PARAMS = ("start_ts", "end_ts", "area_ids", "hotspot_ids", "hotspot_kinds", "age_bands", "genders", "channels")
+HOTSPOT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")  # hotspot ids are slugs; which exist is the database's business
 DEFAULT_COMPARE = "last_year"
 SCHOOL_YEAR_START = (8, 18)  # first school day, roughly: the school year runs 18 August – 20 June
 SCHOOL_YEAR_END = (6, 20)
@@ -56,6 +59,7 @@ class Filter:
     start: date
     end: date
     areas: tuple[str, ...] = field(default=())
+    hotspots: tuple[str, ...] = field(default=())
     kinds: tuple[str, ...] = field(default=())
     age_bands: tuple[str, ...] = field(default=())
     genders: tuple[str, ...] = field(default=())
@@ -68,6 +72,10 @@ class Filter:
         for key, (name, valid) in LIST_KEYS.items():
             object.__setattr__(self, name, _check(key, tuple(getattr(self, name)), valid))
         _check("compare", (self.compare,), vocab.COMPARISONS)
+        for hotspot in self.hotspots:
+            if not HOTSPOT_ID.match(hotspot):
+                raise FeltkartError("filter.bad_value", field="hotspot", value=hotspot, valid="a-z, 0-9, -")
+        object.__setattr__(self, "hotspots", tuple(dict.fromkeys(self.hotspots)))
 
     @classmethod
     def for_year(cls, year: int, **selection) -> "Filter":
@@ -83,6 +91,7 @@ class Filter:
             "start_ts": datetime.combine(self.start, time()),
             "end_ts": datetime.combine(self.end + timedelta(days=1), time()),
             "area_ids": list(self.areas),
+            "hotspot_ids": list(self.hotspots),
             "hotspot_kinds": list(self.kinds),
             "age_bands": list(self.age_bands),
             "genders": list(self.genders),
@@ -99,6 +108,9 @@ class Filter:
 
     def with_period(self, start: date, end: date) -> "Filter":
         return replace(self, start=start, end=end)
+
+    def with_hotspots(self, *hotspot_ids: str) -> "Filter":
+        return replace(self, hotspots=tuple(hotspot_ids))
 
 
 def period_presets(today: date) -> dict[str, tuple[date, date]]:
@@ -166,6 +178,14 @@ def from_query_params(params: Mapping[str, object], today: date) -> tuple[Filter
             else:
                 warnings.append({"key": key, "value": item, "reason": "unknown"})
         selection[name] = tuple(chosen)
+    if "hotspot" in params:
+        chosen = []
+        for item in (part.strip() for part in _first(params["hotspot"]).split(",")):
+            if HOTSPOT_ID.match(item):
+                chosen.append(item)
+            elif item:
+                warnings.append({"key": "hotspot", "value": item, "reason": "unknown"})
+        selection["hotspots"] = tuple(chosen)
     compare = _first(params.get("compare", DEFAULT_COMPARE)).strip()
     if compare not in vocab.COMPARISONS:
         warnings.append({"key": "compare", "value": compare, "reason": "unknown"})
@@ -184,4 +204,6 @@ def to_query_params(flt: Filter, today: date) -> dict[str, str]:
     for key, (name, _) in LIST_KEYS.items():
         if getattr(flt, name):
             params[key] = ",".join(getattr(flt, name))
+    if flt.hotspots:
+        params["hotspot"] = ",".join(flt.hotspots)
     return params

@@ -126,6 +126,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "init.created": {"nb": "Laget demodatabasen {path}.", "en": "Created the demo database {path}."},
     "init.ready": {"nb": "Databasen {path} er klar.", "en": "The database {path} is ready."},
+    "demo.no_data": {
+        "nb": "Ingen demodata før {until}: demodataene begynner i {first}. Ingenting ble endret.",
+        "en": "No demo data before {until}: the demo data starts in {first}. Nothing was changed.",
+    },
+    "cli.bad_datetime": {
+        "nb": "Ugyldig tidspunkt «{value}»: bruk ÅÅÅÅ-MM-DDTTT:MM.", "en": "Invalid time '{value}': use YYYY-MM-DDTHH:MM.",
+    },
     "demo.done": {
         "nb": "Demodatabasen {path} er klar: {rows} registreringer med {hits} treff ({first}–{last}).",
         "en": "The demo database {path} is ready: {rows} registrations with {hits} hits ({first} to {last}).",
@@ -205,13 +212,93 @@ MESSAGES.update({
     "overview.kpi_change": {"nb": " ({delta} mot sammenligningsperioden)", "en": " ({delta} against the comparison period)"},
     "overview.map": {"nb": "Kart over treffstedene", "en": "Map of the hotspots"},
     "overview.top": {"nb": "De ti største treffstedene", "en": "The ten busiest hotspots"},
-    "overview.top_summary": {
-        "nb": "{name} hadde flest treff ({hits}, {share} av alle treff på steder); de {n} største sto for {top_share}.",
-        "en": "{name} had the most hits ({hits}, {share} of all hits at places); the top {n} had {top_share}.",
-    },
     "overview.notes": {"nb": "Siste trendnotater", "en": "Latest trend notes"},
     "overview.no_notes": {"nb": "Ingen trendnotater for utvalget.", "en": "No trend notes for the selection."},
     "overview.more_on_map": {"nb": "Se hele kartet", "en": "Open the full map"},
+    "trends.title": {"nb": "Trender", "en": "Trends"},
+    "trends.by": {"nb": "Vis per", "en": "Show by"},
+    "trends.by.area_id": {"nb": "Område", "en": "Area"},
+    "trends.by.hotspot_id": {"nb": "Treffsted", "en": "Hotspot"},
+    "trends.places": {"nb": "Steder i grafen", "en": "Places in the chart"},
+    "trends.changes": {"nb": "Størst økning og nedgang", "en": "Largest rises and falls"},
+    "trends.risers": {"nb": "Tydelig økning", "en": "Clear rises"},
+    "trends.fallers": {"nb": "Tydelig nedgang", "en": "Clear falls"},
+    "trends.none_significant": {"nb": "Ingen tydelige endringer.", "en": "No clear changes."},
+    "trends.no_comparison": {
+        "nb": "Velg en sammenligningsperiode i menyen for å se endringer.",
+        "en": "Choose a comparison period in the sidebar to see changes.",
+    },
+    "trends.changes_help": {
+        "nb": "Rangert etter hvor sikker endringen er (eksakt Poisson-test, p < 0,05), ikke etter prosent: "
+              "små tall svinger mye av tilfeldigheter.",
+        "en": "Ranked by how certain the change is (exact Poisson test, p < 0.05), not by percent: "
+              "small counts swing a lot by chance.",
+    },
+    "trends.yoy": {"nb": "År mot år", "en": "Year over year"},
+    "trends.notes": {"nb": "Trendnotater", "en": "Trend notes"},
+    "trends.show_archived": {"nb": "Vis arkiverte", "en": "Show archived"},
+    "note.add": {"nb": "Nytt notat", "en": "New note"},
+    "note.edit": {"nb": "Endre eller arkiver", "en": "Edit or archive"},
+    "note.choose": {"nb": "Notat", "en": "Note"},
+    "note.form.text": {"nb": "Hva har dere sett?", "en": "What have you observed?"},
+    "note.form.no_names": {
+        "nb": "Skriv aldri navn eller andre kjennetegn på ungdommer.", "en": "Never write names or other identifying details of young people.",
+    },
+    "note.form.hotspot": {"nb": "Treffsted (valgfritt)", "en": "Hotspot (optional)"},
+    "note.form.shareable": {"nb": "Kan deles", "en": "Shareable"},
+    "note.form.shareable_help": {
+        "nb": "Notatet kan vises for samarbeidspartnere, f.eks. i SLT.", "en": "The note may be shown to partners, e.g. in SLT.",
+    },
+    "note.form.save": {"nb": "Lagre notat", "en": "Save note"},
+    "note.saved": {"nb": "Lagret notat nr. {id}.", "en": "Saved note {id}."},
+    "note.archive": {"nb": "Arkiver notatet", "en": "Archive the note"},
+    "note.restore": {"nb": "Hent notatet fram igjen", "en": "Restore the note"},
+    "note.reload": {"nb": "Last notatet på nytt", "en": "Reload the note"},
+    "time.title": {"nb": "Tid", "en": "Time"},
+    "time.day_type": {"nb": "Dager", "en": "Days"},
+    "time.day_type.all": {"nb": "Alle dager", "en": "All days"},
+    "time.day_type.school": {"nb": "Skoledager", "en": "School days"},
+    "time.day_type.free": {"nb": "Helg, ferie og helligdager", "en": "Weekends and holidays"},
+    "time.weekdays": {"nb": "Ukedager", "en": "Weekdays"},
+    "time.from_hour": {"nb": "Fra kl.", "en": "From"},
+    "time.to_hour": {"nb": "Til kl.", "en": "To"},
+    "time.weekday_hour": {"nb": "Ukedag og klokkeslett", "en": "Weekday and hour"},
+    "time.plan_help": {
+        "nb": "Tallene i rutene er planlagte feltteam i bemanningsplanen (snitt av min. og maks., sommer og vinter "
+              "vektet etter perioden). Rammene viser timer med team ute; pekeren viser treff per planlagt teamtime.",
+        "en": "The numbers in the cells are field teams planned in the staffing plan (mean of min and max, summer and "
+              "winter weighted by the period). Outlines show hours with teams out; hover shows hits per planned team-hour.",
+    },
+    "time.narrowed": {
+        "nb": "Visningene under gjelder bare valgte ukedager og timer.",
+        "en": "The views below only cover the chosen weekdays and hours.",
+    },
+    "time.month_hour": {"nb": "Måned og klokkeslett", "en": "Month and hour"},
+    "time.month_weekday": {"nb": "Måned og ukedag", "en": "Month and weekday"},
+    "time.places_in_window": {"nb": "Treffsteder i det valgte tidsrommet", "en": "Hotspots in the chosen time window"},
+    "map.title": {"nb": "Kart", "en": "Map"},
+    "map.basemap": {"nb": "Bakgrunnskart", "en": "Base map"},
+    "map.basemap.kartverket": {"nb": "Kartverket gråtone", "en": "Kartverket grey"},
+    "map.basemap.osm": {"nb": "OpenStreetMap", "en": "OpenStreetMap"},
+    "map.basemap.none": {"nb": "Ingen (bare områdene)", "en": "None (areas only)"},
+    "map.area_metric": {"nb": "Områdefarge", "en": "Area colour"},
+    "map.area_metric.hits": {"nb": "Treff", "en": "Hits"},
+    "map.area_metric.change": {"nb": "Endring", "en": "Change"},
+    "map.density": {"nb": "Tetthet (frie punkter)", "en": "Density (free points)"},
+    "map.show_density": {"nb": "Vis tetthet for registreringer med egne koordinater", "en": "Show density of registrations with their own coordinates"},
+    "map.click_help": {"nb": "Klikk på et treffsted for å se detaljer under kartet.", "en": "Click a hotspot to see its details below the map."},
+    "map.details": {"nb": "Detaljer: {name}", "en": "Details: {name}"},
+    "map.clear": {"nb": "Fjern valget", "en": "Clear the selection"},
+    "map.table": {"nb": "Treffstedene i tall", "en": "The hotspots in numbers"},
+    "map.summary": {
+        "nb": "{n} treffsteder hadde treff; {rises} med tydelig økning og {falls} med tydelig nedgang.",
+        "en": "{n} hotspots had hits; {rises} with a clear rise and {falls} with a clear fall.",
+    },
+    "map.approximate_note": {
+        "nb": "Steder med stiplet kant har omtrentlig plassering.", "en": "Places with a dashed outline have an approximate location.",
+    },
+    "table.busiest": {"nb": "Travlest", "en": "Busiest"},
+    "table.age_mix": {"nb": "Alder", "en": "Age"},
     "table.place": {"nb": "Sted", "en": "Place"},
     "table.area": {"nb": "Område", "en": "Area"},
     "table.kind": {"nb": "Stedstype", "en": "Place type"},
@@ -244,6 +331,11 @@ def t(key: str, lang: str | None = None, **params) -> str:
 def fmt_int(value: int | float, lang: str = "nb") -> str:
     """33636 -> '33 636' (no-break space) in nb, '33,636' in en."""
     return format_decimal(round(value), locale=LOCALES[lang])
+
+
+def fmt_decimal(value: float, lang: str = "nb", decimals: int = 1) -> str:
+    """1234.56 -> '1 234,6' in nb."""
+    return format_decimal(value, format="#,##0" + ("." + "0" * decimals if decimals else ""), locale=LOCALES[lang])
 
 
 def fmt_date(value: date, lang: str = "nb") -> str:

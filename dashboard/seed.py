@@ -40,6 +40,8 @@ def build_demo(db: Database, seed: int = demo.DEFAULT_SEED, until: datetime | No
     areas, hotspots, report_rows = load_bundled()
     contacts = demo.generate_contacts(report_rows, demo.Places.from_geodata(hotspots, areas), seed=seed,
                                       until=until, progress=progress)
+    if contacts.empty:
+        raise FeltkartError("demo.no_data", until=until.isoformat(sep=" ", timespec="minutes"), first=demo.FIRST_YEAR)
     if progress:
         progress("database")
     db.migrate()

@@ -19,21 +19,25 @@ MAX_NOTES_PER_PLACE = 3
 @dataclass(frozen=True)
 class Kpi:
     key: str
-    value: float
-    before: float | None  # None without comparison
+    value: float | None  # None when it cannot be known (e.g. a share of ages before ages were registered)
+    before: float | None  # None without comparison, or unknown
     is_share: bool = False
 
     def value_text(self, lang: str) -> str:
+        if self.value is None:
+            return "–"
         return i18n.fmt_pct(self.value, lang, signed=False) if self.is_share else i18n.fmt_int(self.value, lang)
 
     def delta_text(self, lang: str) -> str | None:
         """Change against the comparison ('+1 234 (+5,2 %)'; shares in percentage points)."""
-        if self.before is None:
+        if self.before is None or self.value is None:
             return None
         diff = self.value - self.before
         if self.is_share:
-            points = i18n.format_decimal(abs(diff) * 100, format="0.0", locale=i18n.LOCALES[lang])
+            points = i18n.fmt_decimal(abs(diff) * 100, lang)
             return f"{'-' if diff < 0 else '+'}{points} {'p.p.' if lang == 'en' else 'pp.'}"
+        if diff == 0:
+            return "±0"
         text = f"{'-' if diff < 0 else '+'}{i18n.fmt_int(abs(diff), lang)}"
         if self.before:
             text += f" ({i18n.fmt_pct(diff / self.before, lang)})"
@@ -42,8 +46,8 @@ class Kpi:
 
 def kpis(now: pd.DataFrame, before: pd.DataFrame | None) -> list[Kpi]:
     """The overview's key figures from the ``totals`` query (one row each)."""
-    def share(row) -> float:
-        return row["hits_13_15"] / row["hits_known_age"] if row["hits_known_age"] else 0.0
+    def share(row) -> float | None:
+        return row["hits_13_15"] / row["hits_known_age"] if row["hits_known_age"] else None
 
     n = now.iloc[0]
     b = before.iloc[0] if before is not None else None
@@ -74,6 +78,9 @@ def _label_changes(table: pd.DataFrame, lang: str, compared: bool) -> pd.DataFra
         change_label(r.hits, r.hits_before, r.change, r.significant, r.direction, lang, compared)
         for r in table.itertuples()
     ]
+    # Short form for chart labels: the percent only where the change is clear.
+    table["change_short"] = [i18n.fmt_pct(r.change, lang) if r.significant and np.isfinite(r.change) else ""
+                             for r in table.itertuples()]
     return table
 
 
@@ -144,13 +151,85 @@ def area_table(now: pd.DataFrame, before: pd.DataFrame | None, exposure_ratio: f
     return table
 
 
-def top_hotspots_text(table: pd.DataFrame, lang: str, limit: int = 10) -> str:
-    """A one-sentence summary of the busiest places."""
-    if table.empty:
-        return i18n.t("common.no_data", lang)
-    top = table.head(limit)
-    first = top.iloc[0]
-    share = first["hits"] / max(table["hits"].sum(), 1)
-    return i18n.t("overview.top_summary", lang, name=first["name"], hits=i18n.fmt_int(first["hits"], lang),
-                  share=i18n.fmt_pct(share, lang, signed=False), n=len(top),
-                  top_share=i18n.fmt_pct(top["hits"].sum() / max(table["hits"].sum(), 1), lang, signed=False))
+def monthly_by_place(monthly: pd.DataFrame, level: str, chosen: list[str], names: dict[str, str]) -> pd.DataFrame:
+    """Monthly hits per chosen area (level='area_id') or hotspot (level='hotspot_id'), labelled."""
+    part = monthly[monthly[level].isin(chosen)]
+    grouped = part.groupby(["month", level], as_index=False)["hits"].sum()
+    grouped["place"] = grouped[level].map(names)
+    return grouped[["month", "place", "hits"]]
+
+
+def top_places(monthly: pd.DataFrame, level: str, limit: int = 5) -> list[str]:
+    """The ``limit`` places with most hits in a ``monthly_by_place`` result."""
+    return monthly.dropna(subset=[level]).groupby(level)["hits"].sum().nlargest(limit).index.tolist()
+
+
+def monthly_totals(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Sum a ``monthly_series`` result (month, channel, hits) over channels."""
+    return monthly.groupby("month", as_index=False)["hits"].sum()
+
+
+def change_rows(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A judged-change table for display: place, area, hits, before, change, p-value, ranked by evidence."""
+    return pd.DataFrame({
+        i18n.t("table.place", lang): table["name"],
+        i18n.t("table.area", lang): table["area_name"],
+        i18n.t("table.hits", lang): table["hits"].astype(int),
+        i18n.t("table.hits_before", lang): table["hits_before"].astype(int),
+        i18n.t("table.change", lang): table["change_label"],
+        "p": table["p_value"].map(lambda p: "< 0,001" if p < 0.001 else i18n.fmt_decimal(p, lang, decimals=3)),
+    })
+
+
+def notes_rows(notes: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Trend notes for display (plain text, never rendered as HTML)."""
+    def place(row) -> str:
+        return row.hotspot_name if isinstance(row.hotspot_name, str) else (row.area_name if isinstance(row.area_name, str) else "")
+
+    return pd.DataFrame({
+        "id": notes["id"].astype(int),
+        i18n.t("table.period", lang): [f"{i18n.fmt_date(pd.Timestamp(r.period_start).date(), lang)}–"
+                                       f"{i18n.fmt_date(pd.Timestamp(r.period_end).date(), lang)}" for r in notes.itertuples()],
+        i18n.t("table.place", lang): [place(r) for r in notes.itertuples()],
+        i18n.t("table.tags", lang): [", ".join(vocab.NOTE_TAGS[t][lang] for t in tags if t in vocab.NOTE_TAGS)
+                                     for tags in notes["tags"]],
+        i18n.t("table.text", lang): notes["body"],
+        i18n.t("table.author", lang): notes["author"],
+        i18n.t("table.shareable", lang): notes["shareable"].astype(bool),
+    })
+
+
+def time_slots(weekdays: list[int], from_hour: int, to_hour: int) -> list[int]:
+    """Weekly slots (weekday·100 + hour) for the chosen weekdays and hours; ``to_hour`` is included
+    and may be before ``from_hour`` (over midnight: 20–01 means 20, 21, 22, 23, 00, 01)."""
+    hours = list(range(from_hour, to_hour + 1)) if from_hour <= to_hour else [*range(from_hour, 24), *range(0, to_hour + 1)]
+    return [day * 100 + hour for day in (weekdays or range(1, 8)) for hour in hours]
+
+
+def narrow_cube(cube: pd.DataFrame, slots: list[int]) -> pd.DataFrame:
+    """The ``time_cube`` rows that fall in the chosen weekly slots."""
+    return cube[(cube["weekday"] * 100 + cube["hour"]).isin(slots)]
+
+
+def cube_view(cube: pd.DataFrame, rows: str, columns: str) -> pd.DataFrame:
+    """Sum a ``time_cube`` result over everything but ``rows`` and ``columns`` (e.g. month × hour)."""
+    return cube.groupby([rows, columns], as_index=False)["hits"].sum()
+
+
+def hotspot_rows(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The map's hotspots as a table for display (the map's numbers without the map)."""
+    return pd.DataFrame({
+        i18n.t("table.place", lang): table["name"] + np.where(table["approximate"], " (~)", ""),
+        i18n.t("table.kind", lang): table["kind_label"],
+        i18n.t("table.area", lang): table["area_name"],
+        i18n.t("table.hits", lang): table["hits"].astype(int),
+        i18n.t("table.hits_before", lang): table["hits_before"],
+        i18n.t("table.change", lang): table["change_label"],
+        i18n.t("table.busiest", lang): table["busiest"],
+        i18n.t("table.age_mix", lang): table["age_mix"],
+    })
+
+
+def map_summary(table: pd.DataFrame, lang: str) -> str:
+    return i18n.t("map.summary", lang, n=int((table["hits"] > 0).sum()),
+                  rises=int((table["direction"] > 0).sum()), falls=int((table["direction"] < 0).sum()))

@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, i18n, maps, queries, summaries, vocab
+from dashboard import charts, i18n, maps, queries, static_assets, summaries, vocab
 from dashboard.db import Database, now_local
 from dashboard.filters import (
     LIST_KEYS,
@@ -52,6 +52,8 @@ def database() -> Database:
     """The app's database, created with demo data on the very first start."""
     db = Database()
     ensure_database(db)
+    static_assets.ensure_static_assets()
+    static_assets.use_local_assets()  # no map may load Leaflet or anything else from a CDN
     return db
 
 
@@ -185,7 +187,7 @@ def show_chart(chart, key: str, *, on_select: str = "ignore", selection_mode=Non
     if selection_mode:
         kwargs["selection_mode"] = selection_mode
     event = st.plotly_chart(chart.figure, key=key, config={"displaylogo": False}, **kwargs)
-    st.caption(chart.summary)
+    st.caption(escape_md(chart.summary))
     with st.expander(t("common.show_table")):
         st.dataframe(chart.table, hide_index=True, width="stretch")
     return event
@@ -197,7 +199,7 @@ def escape_md(text: str) -> str:
 
 
 def tag_text(tags, lang: str) -> str:
-    return ", ".join(vocab.NOTE_TAGS[tag][lang] if tag in vocab.NOTE_TAGS else str(tag) for tag in (tags or []))
+    return ", ".join(vocab.NOTE_TAGS[tag][lang] if tag in vocab.NOTE_TAGS else str(tag) for tag in (list(tags) if tags is not None else []))
 
 
 def notes_for(ctx: PageContext, flt: Filter, shareable_only: bool = False, include_archived: bool = False) -> pd.DataFrame:
@@ -220,3 +222,22 @@ def area_table(ctx: PageContext, flt: Filter, comparison: Filter | None) -> pd.D
     before = query("hits_by_area", comparison) if comparison else None
     return summaries.area_table(query("hits_by_area", flt), before, exposure_ratio(flt, comparison),
                                 query("areas"), ctx.lang)
+
+
+def basemap_from_url(default: str = "kartverket") -> str:
+    value = st.query_params.get("basemap", default)
+    return value if value in maps.BASEMAPS else default
+
+
+def show_map(ctx: PageContext, hotspots: pd.DataFrame, areas: pd.DataFrame, *, key: str, height_px: int,
+             interactive: bool, basemap: str | None = None, area_metric: str = "hits",
+             selected_id: str | None = None, density: pd.DataFrame | None = None) -> dict | None:
+    """Draw the hotspot map; with ``interactive`` the click (only) comes back, never pans or zooms."""
+    from streamlit_folium import st_folium
+
+    m = maps.build_hotspot_map(hotspots, areas, basemap=basemap or basemap_from_url(), area_metric=area_metric,
+                               selected_id=selected_id, lang=ctx.lang, height_px=height_px)
+    if density is not None and not density.empty:
+        maps.add_density_layer(m, density, ctx.t("map.density"), lang=ctx.lang)
+    return st_folium(m, key=key, height=height_px, use_container_width=True,
+                     returned_objects=["last_object_clicked", "last_active_drawing"] if interactive else [])

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import i18n, summaries, ui
+from dashboard import charts, i18n, summaries, ui
 
 ctx = ui.context()
 flt, lang = ctx.flt, ctx.lang
@@ -27,14 +27,14 @@ with left:
     st.subheader(ctx.t("overview.map"))
     ui.show_map(ctx, places, ui.area_table(ctx, flt, comparison), key="overview_map", height_px=420,
                 interactive=False)
-    st.page_link("views/kart.py", label=ctx.t("overview.more_on_map"), icon="🗺️",
+    st.page_link("views/kart.py", label=ctx.t("overview.more_on_map"), icon=":material/map:",
                  query_params=st.query_params.to_dict())
 with right:
     st.subheader(ctx.t("overview.top"))
     top = places.head(10)
-    ui.show_chart(ui.charts.breakdown_bars(top.assign(label=top["name"]), label_column="label", lang=lang),
+    ui.show_chart(charts.breakdown_bars(top[["name", "hits"]].assign(change_label=top["change_short"]),
+                                        label_column="name", lang=lang),
                   key="overview_top")
-    st.caption(summaries.top_hotspots_text(places, lang))
 
 st.subheader(ctx.t("overview.notes"))
 notes = ui.notes_for(ctx, flt).head(5)

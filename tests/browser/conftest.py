@@ -1,0 +1,147 @@
+"""Browser tests: the real app on a free port, driven by Playwright in Debian's chromium.
+
+The app runs against its own copy of the demo database (built once per session with a fixed
+"now"), so the tests may write notes. Every request to a host other than the app's is recorded;
+tests decide whether any is allowed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from dashboard import REPO_DIR
+
+ARTIFACTS_DIR = REPO_DIR / "tests" / "artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+APP_START_TIMEOUT_S = 60
+RUN_TIMEOUT_MS = 60_000
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url(demo_db, tmp_path_factory):
+    """Start ``streamlit run dashboard/app.py`` on a copy of the demo database; yield its URL."""
+    folder = tmp_path_factory.mktemp("app")
+    db_path = folder / "feltkart.duckdb"
+    shutil.copy(demo_db.path, db_path)
+    port = _free_port()
+    log = open(folder / "streamlit.log", "w")
+    env = {**os.environ, "FELTKART_DB": str(db_path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=REPO_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + APP_START_TIMEOUT_S
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"the app did not start: {(folder / 'streamlit.log').read_text()[-2000:]}")
+        time.sleep(0.3)
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.fail("Debian's chromium is not installed (scripts/test.sh installs it as root)")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Page:
+    """A browser tab on the app that records requests to other hosts."""
+
+    def __init__(self, browser, app_url: str, allow_tiles: bool = False):
+        self.app_url = app_url
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nb-NO",
+                                           timezone_id="Europe/Oslo")
+        self.foreign_requests: list[str] = []
+        app_host = urlparse(app_url).hostname
+
+        def route(route, request):
+            if urlparse(request.url).hostname in (app_host, "localhost", "127.0.0.1"):
+                route.continue_()
+            else:  # never let the test reach the internet; remember that the app tried
+                self.foreign_requests.append(request.url)
+                route.abort()
+
+        self.context.route("**/*", route)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+
+    def open(self, path: str):
+        self.page.goto(self.app_url + path)
+        self.wait_idle()
+        return self.page
+
+    def wait_idle(self):
+        """Wait until Streamlit has finished running the script and drawing."""
+        page = self.page
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=RUN_TIMEOUT_MS)
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=RUN_TIMEOUT_MS)
+        page.wait_for_timeout(300)  # let a rerun triggered by the URL sync start, then wait for it too
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=RUN_TIMEOUT_MS)
+
+    def exceptions(self) -> list[str]:
+        return self.page.locator('[data-testid="stException"]').all_inner_texts()
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS_DIR / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=False)
+        return path
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def tab(browser, app_url):
+    page = Page(browser, app_url)
+    yield page
+    page.close()
+
+
+def record_timing(name: str, seconds: float) -> None:
+    """Keep measured timings (first paint, filter change) as a test artifact."""
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS_DIR / "timings.json"
+    timings = json.loads(path.read_text()) if path.exists() else {}
+    timings[name] = round(seconds, 3)
+    path.write_text(json.dumps(timings, indent=1, sort_keys=True))
