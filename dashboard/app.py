@@ -27,14 +27,16 @@ def forward_to_overview() -> None:
 navigation_box = st.sidebar.container()  # first in the sidebar, filled once the language is known
 try:
     with st.spinner(ui.t("app.preparing")):
-        ctx = ui.prepare_page_context()
-    pages = [st.Page(path, title=ctx.t(f"nav.{slug}"), url_path=slug, icon=icon) for slug, path, icon in PAGES]
-    navigation = st.navigation([st.Page(forward_to_overview, title="Feltkart", url_path="start", default=True), *pages],
-                               position="hidden")
-    with navigation_box:
-        st.markdown(f"### {ctx.t('app.title')}")
-        for page in pages:
-            st.page_link(page, query_params=st.query_params.to_dict())
-    navigation.run()
+        db = ui.database()
+    with db.read_session():  # one connection for all the reads of this run
+        ctx = ui.prepare_page_context(db)
+        pages = [st.Page(path, title=ctx.t(f"nav.{slug}"), url_path=slug, icon=icon) for slug, path, icon in PAGES]
+        navigation = st.navigation([st.Page(forward_to_overview, title="Feltkart", url_path="start", default=True),
+                                    *pages], position="hidden")
+        with navigation_box:
+            st.markdown(f"### {ctx.t('app.title')}")
+            for page in pages:
+                st.page_link(page, query_params=st.query_params.to_dict())
+        navigation.run()
 except FeltkartError as exc:
     st.error(exc.message(st.session_state.get("lang")))

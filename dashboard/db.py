@@ -98,6 +98,40 @@ class _ReadWriteLock:
 
 _process_locks: dict[Path, _ReadWriteLock] = {}
 _process_locks_guard = threading.Lock()
+_thread_state = threading.local()
+
+
+class _ReadSession:
+    """One read-only connection shared by the reads of a block in one thread, opened on first use."""
+
+    def __init__(self):
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self._lock_context = None
+
+    def connection(self, db: "Database") -> duckdb.DuckDBPyConnection:
+        if self.con is None:
+            self._lock_context = db._lock.reading()
+            self._lock_context.__enter__()
+            try:
+                self.con = db._connect(read_only=True)
+            except BaseException:
+                self._lock_context.__exit__(None, None, None)
+                self._lock_context = None
+                raise
+        return self.con
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+            self._lock_context.__exit__(None, None, None)
+            self._lock_context = None
+
+
+def _sessions() -> dict[Path, _ReadSession]:
+    if not hasattr(_thread_state, "sessions"):
+        _thread_state.sessions = {}
+    return _thread_state.sessions
 
 
 def _process_lock(path: Path) -> _ReadWriteLock:
@@ -136,10 +170,30 @@ class Database:
                 raise FeltkartError("db.unreadable", path=str(self.path), reason=_first_line(exc)) from exc
 
     @contextmanager
+    def read_session(self) -> Iterator[None]:
+        """Let every read in this block (in this thread) share one connection, opened when first
+        needed and closed at the end. A write inside the block closes it first (and the next read
+        opens it again), so the block never holds the file against its own writes."""
+        sessions = _sessions()
+        if self.path in sessions:  # nested: the outer block owns the connection
+            yield
+            return
+        sessions[self.path] = session = _ReadSession()
+        try:
+            yield
+        finally:
+            del sessions[self.path]
+            session.close()
+
+    @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-only connection for one unit of work."""
+        """A read-only connection for one unit of work (the read session's, inside one)."""
         if not self.exists():
             raise FeltkartError("db.missing", path=str(self.path))
+        session = _sessions().get(self.path)
+        if session is not None:
+            yield session.connection(self)
+            return
         with self._lock.reading():
             con = self._connect(read_only=True)
             try:
@@ -151,6 +205,9 @@ class Database:
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection inside one transaction: all of it is committed, or none."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        session = _sessions().get(self.path)
+        if session is not None:
+            session.close()  # a reader of our own would block this writer
         with self._lock.writing():
             con = self._connect(read_only=False)
             try:

@@ -181,24 +181,6 @@ def change_rows(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     })
 
 
-def notes_rows(notes: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Trend notes for display (plain text, never rendered as HTML)."""
-    def place(row) -> str:
-        return row.hotspot_name if isinstance(row.hotspot_name, str) else (row.area_name if isinstance(row.area_name, str) else "")
-
-    return pd.DataFrame({
-        "id": notes["id"].astype(int),
-        i18n.t("table.period", lang): [f"{i18n.fmt_date(pd.Timestamp(r.period_start).date(), lang)}–"
-                                       f"{i18n.fmt_date(pd.Timestamp(r.period_end).date(), lang)}" for r in notes.itertuples()],
-        i18n.t("table.place", lang): [place(r) for r in notes.itertuples()],
-        i18n.t("table.tags", lang): [", ".join(vocab.NOTE_TAGS[t][lang] for t in tags if t in vocab.NOTE_TAGS)
-                                     for tags in notes["tags"]],
-        i18n.t("table.text", lang): notes["body"],
-        i18n.t("table.author", lang): notes["author"],
-        i18n.t("table.shareable", lang): notes["shareable"].astype(bool),
-    })
-
-
 def time_slots(weekdays: list[int], from_hour: int, to_hour: int) -> list[int]:
     """Weekly slots (weekday·100 + hour) for the chosen weekdays and hours; ``to_hour`` is included
     and may be before ``from_hour`` (over midnight: 20–01 means 20, 21, 22, 23, 00, 01)."""

@@ -140,7 +140,7 @@ def sidebar_filter(today: date, area_names: dict[str, str]) -> Filter:
     sidebar.selectbox(t("filter.language"), list(LANG_NAMES), key="lang", format_func=LANG_NAMES.get)
     sidebar.caption(t("filter.share"))
     for warning in state.get("url_warnings", []):
-        sidebar.warning(t("url.ignored", key=warning["key"], value=warning["value"]), icon="⚠️")
+        sidebar.warning(t("url.ignored", param=warning["key"], value=warning["value"]), icon="⚠️")
     return Filter(start, end, compare=state["f_compare"],
                   **{name: tuple(state[_WIDGET_FOR[key]]) for key, (name, _) in LIST_KEYS.items()})
 
@@ -156,11 +156,10 @@ def sync_url(flt: Filter, today: date, lang: str) -> None:
         st.query_params.from_dict(desired)
 
 
-def prepare_page_context() -> PageContext:
-    """Run once per script run by the app, before the page: database, sidebar, URL."""
-    db = database()
+def prepare_page_context(db: Database) -> PageContext:
+    """Run once per script run by the app, before the page: sidebar, URL, data version."""
     today = now_local().date()
-    area_names = dict(queries.run(db, "areas")[["id", "name"]].itertuples(index=False))
+    area_names = dict(_run_cached(str(db.path), db.data_version(), "areas", ())[["id", "name"]].itertuples(index=False))
     flt = sidebar_filter(today, area_names)
     lang = st.session_state["lang"]
     sync_url(flt, today, lang)
@@ -200,6 +199,19 @@ def escape_md(text: str) -> str:
 
 def tag_text(tags, lang: str) -> str:
     return ", ".join(vocab.NOTE_TAGS[tag][lang] if tag in vocab.NOTE_TAGS else str(tag) for tag in (list(tags) if tags is not None else []))
+
+
+def note_card(note, lang: str) -> None:
+    """One trend note as a card; the text is shown as plain text, never as markup."""
+    with st.container(border=True):
+        place = note.hotspot_name if isinstance(note.hotspot_name, str) else (note.area_name or "")
+        shared = " · " + i18n.t("table.shareable", lang) if note.shareable else ""
+        archived = " · " + i18n.t("note.archived", lang) if pd.notna(getattr(note, "archived_at", None)) else ""
+        st.markdown(f"**{escape_md(place)}** · {i18n.fmt_date(pd.Timestamp(note.period_start).date(), lang)}–"
+                    f"{i18n.fmt_date(pd.Timestamp(note.period_end).date(), lang)} · {escape_md(tag_text(note.tags, lang))}"
+                    f"{shared}{archived}")
+        st.text(note.body)
+        st.caption(f"{i18n.t('table.author', lang)}: {escape_md(note.author)} · nr. {int(note.id)}")
 
 
 def notes_for(ctx: PageContext, flt: Filter, shareable_only: bool = False, include_archived: bool = False) -> pd.DataFrame:

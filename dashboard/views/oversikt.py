@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, i18n, summaries, ui
+from dashboard import charts, summaries, ui
 
 ctx = ui.context()
 flt, lang = ctx.flt, ctx.lang
@@ -41,9 +41,4 @@ notes = ui.notes_for(ctx, flt).head(5)
 if notes.empty:
     st.info(ctx.t("overview.no_notes"))
 for note in notes.itertuples():
-    with st.container(border=True):
-        place = note.hotspot_name if isinstance(note.hotspot_name, str) else (note.area_name or "")
-        st.markdown(f"**{ui.escape_md(place)}** · {i18n.fmt_date(note.period_start, lang)}–"
-                    f"{i18n.fmt_date(note.period_end, lang)} · {ui.tag_text(note.tags, lang)}")
-        st.text(note.body)
-        st.caption(ctx.t("table.author") + ": " + note.author)
+    ui.note_card(note, lang)

@@ -9,6 +9,8 @@ import streamlit as st
 from dashboard import charts, notes, stats, summaries, ui, vocab
 from dashboard.errors import FeltkartError
 
+NOTES_LISTED_MAX = 30
+
 ctx = ui.context()
 flt, lang = ctx.flt, ctx.lang
 comparison = flt.comparison()
@@ -65,8 +67,10 @@ if tag_filter:
     listed = listed[listed["tags"].map(lambda tags: bool(set(tags) & set(tag_filter)))]
 if listed.empty:
     st.info(ctx.t("overview.no_notes"))
-else:
-    st.dataframe(summaries.notes_rows(listed, lang), hide_index=True, width="stretch", key="notes_table")
+for note in listed.head(NOTES_LISTED_MAX).itertuples():
+    ui.note_card(note, lang)
+if len(listed) > NOTES_LISTED_MAX:
+    st.caption(ctx.t("trends.more_notes", n=len(listed) - NOTES_LISTED_MAX))
 
 hotspot_areas = dict(zip(places["id"], places["area_id"]))
 

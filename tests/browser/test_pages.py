@@ -47,9 +47,12 @@ def test_filter_change_in_the_sidebar_updates_the_url_and_the_figure(tab):
     sidebar.locator('[data-testid="stMultiSelect"]').filter(has_text="Område").click()
     started = time.perf_counter()
     page.get_by_role("option", name="Fetsund").click()
+    page.wait_for_function(  # the figure itself has changed: Fetsund's two report rows, 797 + 689
+        """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
+                 .some(e => e.innerText.replace(/\s/g, ' ') === '1 486')""", timeout=30_000)
+    record_timing("sidebar_filter_change_s", time.perf_counter() - started)
     page.keyboard.press("Escape")
     tab.wait_idle()
-    record_timing("sidebar_filter_change_s", time.perf_counter() - started)
     assert "area=fetsund" in page.url
     assert metric_value(page, "Kontakt-treff") == "1 486"  # Fetsund's two report rows, 797 + 689
 
