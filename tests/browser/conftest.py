@@ -23,6 +23,8 @@ import pytest
 from dashboard import REPO_DIR
 
 ARTIFACTS_DIR = REPO_DIR / "tests" / "artifacts"
+DOCS_SCREENSHOTS_DIR = REPO_DIR / "docs" / "screenshots"
+SCREENSHOT_WIDTH_PX = 900
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 APP_START_TIMEOUT_S = 60
@@ -122,9 +124,19 @@ class Page:
         return self.page.locator('[data-testid="stException"]').all_inner_texts()
 
     def screenshot(self, name: str) -> Path:
+        """Save a screenshot as a test artifact; with FELTKART_UPDATE_SCREENSHOTS=1 also a small
+        copy for the README in docs/screenshots/."""
         ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS_DIR / f"{name}.png"
         self.page.screenshot(path=str(path), full_page=False)
+        if os.environ.get("FELTKART_UPDATE_SCREENSHOTS") == "1":
+            from PIL import Image
+
+            DOCS_SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
+            image = Image.open(path)
+            image.thumbnail((SCREENSHOT_WIDTH_PX, SCREENSHOT_WIDTH_PX))
+            image.convert("P", palette=Image.Palette.ADAPTIVE, colors=256).save(
+                DOCS_SCREENSHOTS_DIR / f"{name}.png", optimize=True)
         return path
 
     def close(self):
