@@ -23,6 +23,8 @@ from dashboard.errors import FeltkartError
 FILTER_PARAMS = ("start_ts", "end_ts", "area_ids", "hotspot_ids", "hotspot_kinds", "age_bands", "genders", "channels")
 HOTSPOT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")  # hotspot ids are slugs; which exist is the database's business
 DEFAULT_COMPARE = "last_year"
+EARLIEST_DATE = date(1990, 1, 1)  # dates outside these in a URL are ignored with a warning
+LATEST_DATE = date(2100, 12, 31)
 SCHOOL_YEAR_START = (8, 18)  # first school day, roughly: the school year runs 18 August – 20 June
 SCHOOL_YEAR_END = (6, 20)
 SUMMER = ((6, 1), (8, 31))
@@ -161,6 +163,10 @@ def from_query_params(params: Mapping[str, object], today: date) -> tuple[Filter
                 values[key] = date.fromisoformat(text)
             except ValueError:
                 warnings.append({"key": key, "value": text, "reason": "bad_date"})
+                continue
+            if not EARLIEST_DATE <= values[key] <= LATEST_DATE:
+                warnings.append({"key": key, "value": text, "reason": "bad_date"})
+                del values[key]
     start, end = values.get("from", default.start), values.get("to", default.end)
     if end < start:
         warnings.append({"key": "to", "value": end.isoformat(), "reason": "end_before_start"})

@@ -23,7 +23,7 @@ import pandas as pd
 from dashboard import REPO_DIR
 from dashboard.db import Database
 from dashboard.errors import FeltkartError
-from dashboard.filters import FILTER_PARAMS, Filter
+from dashboard.filters import Filter
 
 QUERY_DIR = REPO_DIR / "queries"
 _PARAM = re.compile(r"(?<![\w$:])\$([a-z_][a-z0-9_]*)")
@@ -102,7 +102,3 @@ def run(db: Database, name: str, **params) -> pd.DataFrame:
 def run_filtered(db: Database, name: str, flt: Filter, **extra) -> pd.DataFrame:
     """Run a query that takes the filter parameters (and perhaps ``extra`` ones)."""
     return run(db, name, **flt.params(), **extra)
-
-
-def filter_param_names() -> tuple[str, ...]:
-    return FILTER_PARAMS

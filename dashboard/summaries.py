@@ -33,6 +33,8 @@ class Kpi:
         if self.before is None or self.value is None:
             return None
         diff = self.value - self.before
+        if self.is_share and round(diff * 1000) == 0:
+            return f"±{i18n.fmt_decimal(0, lang)} {'p.p.' if lang == 'en' else 'pp.'}"
         if self.is_share:
             points = i18n.fmt_decimal(abs(diff) * 100, lang)
             return f"{'-' if diff < 0 else '+'}{points} {'p.p.' if lang == 'en' else 'pp.'}"

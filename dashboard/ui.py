@@ -12,9 +12,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, i18n, maps, queries, static_assets, summaries, vocab
+from dashboard import i18n, maps, queries, static_assets, summaries, vocab
 from dashboard.db import Database, now_local
 from dashboard.filters import (
+    EARLIEST_DATE,
+    LATEST_DATE,
     LIST_KEYS,
     Filter,
     default_filter,
@@ -122,8 +124,8 @@ def sidebar_filter(today: date, area_names: dict[str, str]) -> Filter:
     sidebar.selectbox(t("filter.period"), [*presets, "custom"], key="f_period",
                       format_func=lambda key: t(f"preset.{key}"))
     if state["f_period"] == "custom":
-        chosen = sidebar.date_input(f"{t('filter.from')}–{t('filter.to')}", key="f_range",
-                                    format="DD.MM.YYYY", max_value=today)
+        chosen = sidebar.date_input(f"{t('filter.from')}–{t('filter.to')}", key="f_range", format="DD.MM.YYYY",
+                                    min_value=EARLIEST_DATE, max_value=LATEST_DATE)
         start, end = (tuple(chosen) * 2)[:2] if isinstance(chosen, (list, tuple)) else (chosen, chosen)
         start, end = start or today, end or start or today
     else:

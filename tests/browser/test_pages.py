@@ -48,7 +48,7 @@ def test_filter_change_in_the_sidebar_updates_the_url_and_the_figure(tab):
     started = time.perf_counter()
     page.get_by_role("option", name="Fetsund").click()
     page.wait_for_function(  # the figure itself has changed: Fetsund's two report rows, 797 + 689
-        """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
+        r"""() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
                  .some(e => e.innerText.replace(/\s/g, ' ') === '1 486')""", timeout=30_000)
     record_timing("sidebar_filter_change_s", time.perf_counter() - started)
     page.keyboard.press("Escape")
