@@ -4,10 +4,11 @@ A Filter knows nothing of Streamlit. It maps to the named parameters every filte
 (see the ``filtered_contacts`` macro in the schema), and to and from the URL query string, so a
 view can be shared as a link. An empty selection means "all".
 
-URL keys: ``from``, ``to`` (ISO dates), ``compare`` (previous/last_year/none), ``area``,
-``kind``, ``age``, ``gender``, ``channel`` as comma-separated vocabulary ids, and ``hotspot`` as
-comma-separated hotspot ids. Values equal to the
-default are left out of the URL.
+URL keys: ``from``, ``to`` (ISO dates), ``compare`` (previous/last_year/none), and ``area``,
+``kind``, ``age``, ``gender``, ``channel`` as comma-separated ids. Values equal to the default are
+left out of the URL. Area ids are checked for shape here and against the database by the app, so
+another municipality's areas work the same way. ``hotspots`` narrows the filter to places (for a
+place's own view and follow-ups); it is set by pages, not by the sidebar.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dashboard import vocab
 from dashboard.errors import FeltkartError
 
 FILTER_PARAMS = ("start_ts", "end_ts", "area_ids", "hotspot_ids", "hotspot_kinds", "age_bands", "genders", "channels")
-HOTSPOT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")  # hotspot ids are slugs; which exist is the database's business
+PLACE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")  # area and hotspot ids are slugs; which exist is the database's
 DEFAULT_COMPARE = "last_year"
 EARLIEST_DATE = date(1990, 1, 1)  # dates outside these in a URL are ignored with a warning
 LATEST_DATE = date(2100, 12, 31)
@@ -29,9 +30,9 @@ SCHOOL_YEAR_START = (8, 18)  # first school day, roughly: the school year runs 1
 SCHOOL_YEAR_END = (6, 20)
 SUMMER = ((6, 1), (8, 31))
 
-# URL key -> (Filter field, vocabulary)
+# URL key -> (Filter field, vocabulary; None = place ids, whose set lives in the database)
 LIST_KEYS = {
-    "area": ("areas", vocab.AREA_IDS),
+    "area": ("areas", None),
     "kind": ("kinds", vocab.HOTSPOT_KINDS),
     "age": ("age_bands", vocab.AGE_BANDS),
     "gender": ("genders", vocab.GENDERS),
@@ -39,11 +40,15 @@ LIST_KEYS = {
 }
 
 
+def _valid(value: str, valid) -> bool:
+    return bool(PLACE_ID.match(value)) if valid is None else value in valid
+
+
 def _check(field_name: str, values: tuple[str, ...], valid) -> tuple[str, ...]:
-    valid = tuple(valid)
     for value in values:
-        if value not in valid:
-            raise FeltkartError("filter.bad_value", field=field_name, value=value, valid=", ".join(valid))
+        if not _valid(value, valid):
+            allowed = "a-z, 0-9, -" if valid is None else ", ".join(valid)
+            raise FeltkartError("filter.bad_value", field=field_name, value=value, valid=allowed)
     return tuple(dict.fromkeys(values))
 
 
@@ -73,11 +78,8 @@ class Filter:
             raise FeltkartError("filter.bad_period", start=self.start.isoformat(), end=self.end.isoformat())
         for key, (name, valid) in LIST_KEYS.items():
             object.__setattr__(self, name, _check(key, tuple(getattr(self, name)), valid))
+        object.__setattr__(self, "hotspots", _check("hotspot", tuple(self.hotspots), None))
         _check("compare", (self.compare,), vocab.COMPARISONS)
-        for hotspot in self.hotspots:
-            if not HOTSPOT_ID.match(hotspot):
-                raise FeltkartError("filter.bad_value", field="hotspot", value=hotspot, valid="a-z, 0-9, -")
-        object.__setattr__(self, "hotspots", tuple(dict.fromkeys(self.hotspots)))
 
     @classmethod
     def for_year(cls, year: int, **selection) -> "Filter":
@@ -179,19 +181,11 @@ def from_query_params(params: Mapping[str, object], today: date) -> tuple[Filter
         for item in (part.strip() for part in _first(params[key]).split(",")):
             if not item:
                 continue
-            if item in valid:
+            if _valid(item, valid):
                 chosen.append(item)
             else:
                 warnings.append({"key": key, "value": item, "reason": "unknown"})
         selection[name] = tuple(chosen)
-    if "hotspot" in params:
-        chosen = []
-        for item in (part.strip() for part in _first(params["hotspot"]).split(",")):
-            if HOTSPOT_ID.match(item):
-                chosen.append(item)
-            elif item:
-                warnings.append({"key": "hotspot", "value": item, "reason": "unknown"})
-        selection["hotspots"] = tuple(chosen)
     compare = _first(params.get("compare", DEFAULT_COMPARE)).strip()
     if compare not in vocab.COMPARISONS:
         warnings.append({"key": "compare", "value": compare, "reason": "unknown"})
@@ -210,6 +204,4 @@ def to_query_params(flt: Filter, today: date) -> dict[str, str]:
     for key, (name, _) in LIST_KEYS.items():
         if getattr(flt, name):
             params[key] = ",".join(getattr(flt, name))
-    if flt.hotspots:
-        params["hotspot"] = ",".join(flt.hotspots)
     return params

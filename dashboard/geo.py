@@ -19,6 +19,7 @@ import shapely
 from pyproj import CRS
 
 from dashboard import vocab
+from dashboard.filters import PLACE_ID
 
 GEODATA_DIR = Path(__file__).resolve().parents[1] / "geodata"
 HOTSPOTS_PATH = GEODATA_DIR / "hotspots.geojson"
@@ -78,6 +79,34 @@ def _read_feature_collection(path: Path) -> gpd.GeoDataFrame:
     return gdf.set_crs(WGS84, allow_override=True)
 
 
+def read_geodata(path: Path | str, layer: str | None = None) -> gpd.GeoDataFrame:
+    """Read GeoJSON or GeoPackage features in any CRS and reproject them to WGS84 lon/lat.
+
+    A GeoPackage with several layers needs ``layer``; a file without a CRS is refused (except
+    GeoJSON, which RFC 7946 defines as WGS84).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise GeodataError(f"{path}: file not found")
+    try:
+        layers = gpd.list_layers(path)
+    except Exception as exc:  # pyogrio/GDAL raise several types
+        raise GeodataError(f"{path}: not a GeoJSON or GeoPackage file GDAL can read ({exc})") from exc
+    if layer is None and len(layers) > 1:
+        raise GeodataError(f"{path}: has {len(layers)} layers ({', '.join(layers['name'])}); name one")
+    try:
+        gdf = gpd.read_file(path, layer=layer)
+    except Exception as exc:
+        raise GeodataError(f"{path}: could not be read ({exc})") from exc
+    if gdf.empty:
+        raise GeodataError(f"{path}: has no features")
+    if gdf.crs is None:
+        if path.suffix.lower() not in (".geojson", ".json"):
+            raise GeodataError(f"{path}: has no coordinate reference system; set one (e.g. EPSG:25833)")
+        gdf = gdf.set_crs(WGS84)
+    return gdf.to_crs(WGS84)
+
+
 def _check_ids(gdf: gpd.GeoDataFrame, path: Path) -> None:
     if "id" not in gdf.columns:
         raise GeodataError(f"{path}: features have no 'id' property")
@@ -107,11 +136,16 @@ def _check_geometries(gdf: gpd.GeoDataFrame, path: Path, allowed: tuple[str, ...
             raise GeodataError(f"{where} has an invalid geometry ({shapely.is_valid_reason(geom)})")
 
 
-def _check_allowed(gdf, path: Path, column: str, allowed: tuple[str, ...]) -> None:
+def _check_allowed(gdf, path: Path, column: str, allowed: tuple[str, ...] | None) -> None:
+    """Every value of ``column`` is one of ``allowed`` (None: a slug such as 'lillestrom-stasjon')."""
     if column not in gdf.columns:
         raise GeodataError(f"{path}: features have no {column!r} property")
     for index, value in gdf[column].items():
-        if value not in allowed:
+        if allowed is None:
+            if not isinstance(value, str) or not PLACE_ID.match(value):
+                raise GeodataError(f"{path}: {_feature(gdf, index)} has {column} {value!r}; expected a slug "
+                                   "of a-z, 0-9 and '-', e.g. 'lillestrom-stasjon'")
+        elif value not in allowed:
             raise GeodataError(
                 f"{path}: {_feature(gdf, index)} has unknown {column} {value!r}; "
                 f"expected one of {', '.join(allowed)}"
@@ -146,13 +180,18 @@ def load_hotspots(path: Path | str | None = None, *, area_ids=AREA_IDS) -> gpd.G
     'station'
     """
     path = Path(path) if path is not None else HOTSPOTS_PATH
-    gdf = _read_feature_collection(path)
+    return validate_hotspots(_read_feature_collection(path), path, area_ids=area_ids)
+
+
+def validate_hotspots(gdf: gpd.GeoDataFrame, path, *, area_ids=None) -> gpd.GeoDataFrame:
+    """Check hotspot features in WGS84 (``area_ids`` None: any slug-shaped area id); returns the
+    columns ``id, name, kind, area_id, approximate, source, geometry``."""
     _check_ids(gdf, path)
     _check_geometries(gdf, path, ("Point",))
     if "name" not in gdf.columns:
         raise GeodataError(f"{path}: features have no 'name' property")
     _check_allowed(gdf, path, "kind", HOTSPOT_KINDS)
-    _check_allowed(gdf, path, "area_id", tuple(area_ids))
+    _check_allowed(gdf, path, "area_id", None if area_ids is None else tuple(area_ids))
     gdf["approximate"] = gdf["approximate"].fillna(False).astype(bool) if "approximate" in gdf else False
     values = gdf["source"].astype(object) if "source" in gdf else pd.Series(None, index=gdf.index)
     gdf["source"] = values.where(values.notna(), None)
@@ -182,11 +221,16 @@ def load_areas(path: Path | str | None = None, *, area_ids=AREA_IDS) -> gpd.GeoD
         With a one-line message naming the file and the offending feature.
     """
     path = Path(path) if path is not None else AREAS_PATH
-    gdf = _read_feature_collection(path)
+    return validate_areas(_read_feature_collection(path), path, area_ids=area_ids)
+
+
+def validate_areas(gdf: gpd.GeoDataFrame, path, *, area_ids=None) -> gpd.GeoDataFrame:
+    """Check area features in WGS84: with ``area_ids`` exactly those areas, else any slug ids;
+    returns the columns ``id, name, derivation, geometry``."""
     _check_ids(gdf, path)
     _check_geometries(gdf, path, ("Polygon", "MultiPolygon"))
-    _check_allowed(gdf, path, "id", tuple(area_ids))
-    missing = [area_id for area_id in area_ids if area_id not in set(gdf["id"])]
+    _check_allowed(gdf, path, "id", None if area_ids is None else tuple(area_ids))
+    missing = [area_id for area_id in (area_ids or ()) if area_id not in set(gdf["id"])]
     if missing:
         raise GeodataError(f"{path}: no polygon for area(s) {', '.join(missing)}")
     if "name" not in gdf.columns:

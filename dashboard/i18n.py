@@ -316,6 +316,177 @@ MESSAGES.update({
 })
 
 
+# --- import (dashboard.importer, dashboard.import_store, `feltkart import/batches/undo`) ---
+MESSAGES.update({
+    "import.too_large": {
+        "nb": "Fila {file} er for stor ({size} MB); største tillatte størrelse er {max} MB. Del den i flere filer.",
+        "en": "The file {file} is too large ({size} MB); the limit is {max} MB. Split it into several files.",
+    },
+    "import.empty": {"nb": "Fila {file} er tom.", "en": "The file {file} is empty."},
+    "import.header_only": {
+        "nb": "Fila {file} har bare en overskriftsrad og ingen rader med registreringer.",
+        "en": "The file {file} has only a header line and no lines of registrations.",
+    },
+    "import.not_zip": {
+        "nb": "Fila {file} heter .xlsx, men er ikke en Excel-fil. Lagre den på nytt fra Excel som .xlsx eller CSV.",
+        "en": "The file {file} is named .xlsx but is not an Excel file. Save it again from Excel as .xlsx or CSV.",
+    },
+    "import.old_xls": {
+        "nb": "Fila {file} er i det gamle .xls-formatet. Lagre den som .xlsx eller CSV og prøv igjen.",
+        "en": "The file {file} is in the old .xls format. Save it as .xlsx or CSV and try again.",
+    },
+    "import.zip_bomb": {
+        "nb": "Fila {file} pakker seg ut til unormalt mye data ({size} MB); den blir ikke åpnet.",
+        "en": "The file {file} unpacks to an abnormal amount of data ({size} MB); it will not be opened.",
+    },
+    "import.xlsx_unreadable": {
+        "nb": "Kunne ikke lese Excel-fila {file} ({reason}). Åpne og lagre den på nytt i Excel, eller lagre som CSV.",
+        "en": "Could not read the Excel file {file} ({reason}). Open and save it again in Excel, or save as CSV.",
+    },
+    "import.utf16": {
+        "nb": "Fila {file} er lagret som UTF-16 («Unicode-tekst»). Lagre den som «CSV UTF-8» eller .xlsx og prøv igjen.",
+        "en": "The file {file} is saved as UTF-16 ('Unicode text'). Save it as 'CSV UTF-8' or .xlsx and try again.",
+    },
+    "import.not_text": {
+        "nb": "Fila {file} er verken en CSV-tekstfil (UTF-8 eller Windows-1252) eller en Excel-fil (.xlsx).",
+        "en": "The file {file} is neither a CSV text file (UTF-8 or Windows-1252) nor an Excel file (.xlsx).",
+    },
+    "import.missing_columns": {
+        "nb": "Fila {file} mangler kolonnene {missing}. Fant kolonnene: {found}. (Antall kan også stå i én kolonne per kjønn og aldersgruppe, f.eks. «gutter 13-15».)",
+        "en": "The file {file} lacks the columns {missing}. Columns found: {found}. (Counts may also be one column per gender and age band, e.g. 'gutter 13-15'.)",
+    },
+    "import.duplicate_column": {
+        "nb": "Kolonnene {columns} betyr det samme ({field}); fjern den ene og prøv igjen.",
+        "en": "The columns {columns} mean the same thing ({field}); remove one and try again.",
+    },
+    "import.coordinate_pair": {
+        "nb": "Fila har kolonnen «{present}», men ikke «{missing}»; koordinater trenger begge.",
+        "en": "The file has the column '{present}' but not '{missing}'; coordinates need both.",
+    },
+    "import.file_missing": {"nb": "Fant ikke fila {path}.", "en": "File not found: {path}."},
+    "import.strict_refused": {
+        "nb": "Streng import: fila har {n} feil, så ingenting ble importert.",
+        "en": "Strict import: the file has {n} errors, so nothing was imported.",
+    },
+    "import.batch_not_found": {"nb": "Fant ingen import nr. {batch}.", "en": "No import number {batch}."},
+    "import.undo_demo": {
+        "nb": "Import nr. {batch} er demodataene; de kan bare byttes ut med «feltkart demo».",
+        "en": "Import {batch} is the demo data; it can only be replaced with 'feltkart demo'.",
+    },
+    "import.already_undone": {
+        "nb": "Import nr. {batch} ble allerede angret {at}.", "en": "Import {batch} was already undone on {at}.",
+    },
+    "import.undone": {
+        "nb": "Angret import nr. {batch}: {n} registreringer fjernet.", "en": "Undid import {batch}: {n} registrations removed.",
+    },
+    "import.summary": {
+        "nb": "{file}: {read} rader lest, {imported} registreringer importert, {rejected} rader avvist, {duplicate} duplikater.",
+        "en": "{file}: {read} lines read, {imported} registrations imported, {rejected} lines rejected, {duplicate} duplicates.",
+    },
+    "import.saved_as": {"nb": "Lagret som import nr. {batch}.", "en": "Saved as import {batch}."},
+    "import.rejected_kept": {
+        "nb": "De avviste radene er lagret med import nr. {batch} og kan lastes ned, rettes og importeres på nytt.",
+        "en": "The rejected lines are kept with import {batch} and can be downloaded, fixed and imported again.",
+    },
+    "import.dry_run": {"nb": "Prøvekjøring: ingenting ble lagret.", "en": "Dry run: nothing was saved."},
+    "import.refused": {"nb": "Ikke importert: {reason}", "en": "Not imported: {reason}"},
+    "import.error_line": {
+        "nb": "linje {line}, kolonne {column} («{value}»): {message}", "en": "line {line}, column {column} ('{value}'): {message}",
+    },
+    "import.more_errors": {"nb": "… og {n} feil til.", "en": "… and {n} more errors."},
+    "import.no_batches": {"nb": "Ingen importer ennå.", "en": "No imports yet."},
+    "import.batch_line": {
+        "nb": "nr. {id}  {at}  {kind}  {source}  lest {read}, importert {imported}, avvist {rejected}, duplikater {duplicate}{undone}",
+        "en": "no. {id}  {at}  {kind}  {source}  read {read}, imported {imported}, rejected {rejected}, duplicates {duplicate}{undone}",
+    },
+    "import.batch_undone": {"nb": "  (angret {at})", "en": "  (undone {at})"},
+    "import.notice.sheet": {
+        "nb": "Fila har {n} ark; bare arket «{sheet}» ble lest.", "en": "The file has {n} sheets; only the sheet '{sheet}' was read.",
+    },
+    "import.notice.header_line": {
+        "nb": "Overskriftsraden er linje {line}; linjene over den ble hoppet over.",
+        "en": "The header is line {line}; the lines above it were skipped.",
+    },
+    "import.notice.comments_dropped": {
+        "nb": "Fritekstkolonnene {columns} ble ikke importert (fritekst kan inneholde navn).",
+        "en": "The free-text columns {columns} were not imported (free text may contain names).",
+    },
+    "import.notice.unknown_dropped": {
+        "nb": "Kolonnene {columns} er ukjente og ble ikke importert.",
+        "en": "The columns {columns} are unknown and were not imported.",
+    },
+    "import.notice.unnamed_dropped": {
+        "nb": "{n} kolonner uten overskrift ble ikke importert.", "en": "{n} columns without a header were not imported.",
+    },
+    "import.notice.wide": {
+        "nb": "Fila har én rad per besøk med {n} antallskolonner per kjønn og aldersgruppe; hver celle over 0 blir én registrering (tomme celler regnes som 0).",
+        "en": "The file has one line per visit with {n} count columns per gender and age band; each cell above 0 becomes one registration (empty cells count as 0).",
+    },
+    "import.notice.default_channel": {
+        "nb": "Fila har ingen kanal-kolonne; alle radene er registrert som gatefelt.",
+        "en": "The file has no channel column; all lines are registered as street outreach.",
+    },
+    "import.notice.default_time": {
+        "nb": "Tidspunkt mangler i fila; satt til kl. 12.", "en": "The file has no times; set to 12:00.",
+    },
+    "import.notice.in_file_duplicates": {
+        "nb": "{n} registreringer var helt like en tidligere rad i samme fil og ble bare tatt med én gang.",
+        "en": "{n} registrations were identical to an earlier line in the same file and were counted once.",
+    },
+    "import.notice.same_file": {
+        "nb": "Denne fila er allerede importert (import nr. {batch}, {at}); ingenting ble lagt til.",
+        "en": "This file was already imported (import {batch}, {at}); nothing was added.",
+    },
+    "import.notice.nothing_new": {
+        "nb": "Alle registreringene fantes fra før; ingen ny import ble opprettet.",
+        "en": "All registrations already existed; no new import was created.",
+    },
+    "import.row.bad_date": {
+        "nb": "ugyldig dato; bruk dd.mm.åååå, dd.mm.åå eller åååå-mm-dd",
+        "en": "invalid date; use dd.mm.yyyy, dd.mm.yy or yyyy-mm-dd",
+    },
+    "import.row.no_such_date": {"nb": "datoen finnes ikke", "en": "no such date"},
+    "import.row.date_missing": {"nb": "dato mangler", "en": "date missing"},
+    "import.row.date_future": {"nb": "datoen er fram i tid (etter {today})", "en": "the date is in the future (after {today})"},
+    "import.row.date_too_old": {"nb": "datoer før år {year} godtas ikke", "en": "dates before the year {year} are not accepted"},
+    "import.row.time_missing": {"nb": "klokkeslett mangler", "en": "time missing"},
+    "import.row.bad_time": {"nb": "ugyldig klokkeslett; bruk TT:MM eller TT.MM", "en": "invalid time; use HH:MM or HH.MM"},
+    "import.row.place_missing": {
+        "nb": "sted mangler (gatefelt og skolefelt må ha et sted eller koordinater)",
+        "en": "place missing (street and school outreach need a place or coordinates)",
+    },
+    "import.row.unknown_place": {"nb": "ukjent sted", "en": "unknown place"},
+    "import.row.unknown_place_suggest": {"nb": "ukjent sted; mente du {suggestions}?", "en": "unknown place; did you mean {suggestions}?"},
+    "import.row.ambiguous_place": {
+        "nb": "navnet passer på flere treffsteder ({ids}); bruk id-en", "en": "the name fits several hotspots ({ids}); use the id",
+    },
+    "import.row.bad_coordinate": {"nb": "ugyldig koordinat; bruk et desimaltall, f.eks. 59,95366", "en": "invalid coordinate; use a decimal number, e.g. 59.95366"},
+    "import.row.coordinate_missing": {"nb": "koordinaten mangler sin makker i «{other}»", "en": "the coordinate lacks its partner in '{other}'"},
+    "import.row.latlon_range": {
+        "nb": "breddegrad må være mellom -90 og 90 og lengdegrad mellom -180 og 180",
+        "en": "latitude must be between -90 and 90 and longitude between -180 and 180",
+    },
+    "import.row.utm_range": {
+        "nb": "ser ikke ut som UTM 33-koordinater (EUREF89): øst 100 000–900 000, nord 6 000 000–8 000 000",
+        "en": "does not look like UTM 33 coordinates (EUREF89): east 100,000–900,000, north 6,000,000–8,000,000",
+    },
+    "import.row.outside_areas": {"nb": "punktet ligger utenfor alle feltområdene", "en": "the point lies outside every field area"},
+    "import.row.channel_missing": {"nb": "kanal mangler", "en": "channel missing"},
+    "import.row.bad_channel": {"nb": "ukjent kanal; bruk {valid}", "en": "unknown channel; use {valid}"},
+    "import.row.age_missing": {"nb": "aldersgruppe mangler", "en": "age band missing"},
+    "import.row.bad_age": {"nb": "ukjent aldersgruppe; bruk {valid}", "en": "unknown age band; use {valid}"},
+    "import.row.gender_missing": {"nb": "kjønn mangler", "en": "gender missing"},
+    "import.row.bad_gender": {"nb": "ukjent kjønn; bruk {valid}", "en": "unknown gender; use {valid}"},
+    "import.row.count_missing": {"nb": "antall mangler", "en": "count missing"},
+    "import.row.bad_count": {"nb": "antall må være et helt tall", "en": "the count must be a whole number"},
+    "import.row.count_negative": {"nb": "antall kan ikke være negativt", "en": "the count cannot be negative"},
+    "import.row.count_zero": {"nb": "antall må være minst 1", "en": "the count must be at least 1"},
+    "import.row.count_too_large": {"nb": "antall er urimelig stort (over {max})", "en": "the count is unreasonably large (over {max})"},
+    "import.row.team_too_long": {"nb": "teamnavnet er for langt (høyst {max} tegn)", "en": "the team name is too long (at most {max} characters)"},
+})
+# --- end import ---
+
+
 def default_lang() -> str:
     lang = os.environ.get("FELTKART_LANG", "nb")
     return lang if lang in LANGS else "nb"

@@ -51,8 +51,10 @@ class NoteDraft:
     author: str = ""
     shareable: bool = False
 
-    def validated(self, hotspot_areas: dict[str, str]) -> "NoteDraft":
-        """The draft with its area filled in from its hotspot; raises FeltkartError on bad input."""
+    def validated(self, hotspot_areas: dict[str, str], area_ids) -> "NoteDraft":
+        """The draft with its area filled in from its hotspot; raises FeltkartError on bad input.
+
+        ``hotspot_areas`` maps each hotspot id to its area; ``area_ids`` are the known areas."""
         body = (self.body or "").strip()
         if not body:
             raise FeltkartError("note.text_required")
@@ -75,20 +77,23 @@ class NoteDraft:
             area_id = hotspot_areas[self.hotspot_id]
         if not area_id:
             raise FeltkartError("note.place_required")
-        if area_id not in vocab.AREA_IDS:
-            raise FeltkartError("note.unknown_area", area=area_id, valid=", ".join(vocab.AREA_IDS))
+        if area_id not in area_ids:
+            raise FeltkartError("note.unknown_area", area=area_id, valid=", ".join(area_ids))
         tags = parse_tags(self.tags)
         return NoteDraft(body, self.period_start, end, area_id, self.hotspot_id or None, tags, author, bool(self.shareable))
 
 
-def _hotspot_areas(con) -> dict[str, str]:
-    return dict(con.execute("SELECT id, area_id FROM hotspots").fetchall())
+def _places(con) -> tuple[dict[str, str], list[str]]:
+    """Each hotspot's area, and the area ids, as the database knows them."""
+    hotspot_areas = dict(con.execute("SELECT id, area_id FROM hotspots").fetchall())
+    area_ids = [row[0] for row in con.execute("SELECT id FROM areas ORDER BY sort_order").fetchall()]
+    return hotspot_areas, area_ids
 
 
 def add_note(db: Database, draft: NoteDraft) -> int:
     """Store a new note; returns its id."""
     with db.write() as con:
-        note = draft.validated(_hotspot_areas(con))
+        note = draft.validated(*_places(con))
         now = now_local()
         note_id = con.execute(
             "INSERT INTO trend_notes (period_start, period_end, area_id, hotspot_id, tags, body, author, shareable, "
@@ -114,7 +119,7 @@ def _check_version(con, note_id: int, expected_version: int) -> None:
 def update_note(db: Database, note_id: int, draft: NoteDraft, expected_version: int) -> int:
     """Save an edit made from ``expected_version``; returns the new version. Refuses stale edits."""
     with db.write() as con:
-        note = draft.validated(_hotspot_areas(con))
+        note = draft.validated(*_places(con))
         _check_version(con, note_id, expected_version)
         con.execute(
             "UPDATE trend_notes SET period_start = $start, period_end = $end, area_id = $area, "

@@ -105,7 +105,7 @@ def year_summary(db: Database, year: int) -> dict:
         "year": year,
         "hits_total": sum(by_channel.values()),
         "by_channel": by_channel,
-        "by_area": by("area_id", vocab.AREA_IDS),
+        "by_area": by("area_id", queries.run(db, "areas")["id"]),
         "by_age_band": by("age_band", vocab.AGE_BANDS),
         "by_gender": by("gender", vocab.GENDERS),
     }

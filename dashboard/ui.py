@@ -6,7 +6,7 @@ Pages stay thin: ``ctx = ui.context()``, then ``ui.query(...)`` and the builders
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -92,12 +92,15 @@ def _apply_filter_to_widgets(flt: Filter, today: date) -> None:
         state[_WIDGET_FOR[key]] = list(getattr(flt, name))
 
 
-def _init_from_url(today: date) -> None:
+def _init_from_url(today: date, area_names: dict[str, str]) -> None:
     """On a session's first run, the URL decides the filter (invalid values are reported)."""
     if st.session_state.get("filter_ready"):
         return
     params = st.query_params.to_dict()
     flt, warnings = from_query_params(params, today)
+    unknown_areas = [a for a in flt.areas if a not in area_names]
+    warnings += [{"key": "area", "value": a, "reason": "unknown"} for a in unknown_areas]
+    flt = replace(flt, areas=tuple(a for a in flt.areas if a in area_names))
     lang = params.get("lang", "nb")
     if lang not in i18n.LANGS:
         warnings.append({"key": "lang", "value": lang, "reason": "unknown"})
@@ -115,7 +118,7 @@ def _reset(today: date) -> None:
 
 def sidebar_filter(today: date, area_names: dict[str, str]) -> Filter:
     """Draw the shared filter widgets and return the Filter they describe."""
-    _init_from_url(today)
+    _init_from_url(today, area_names)
     state = st.session_state
     lang = state["lang"]
     sidebar = st.sidebar
@@ -133,8 +136,7 @@ def sidebar_filter(today: date, area_names: dict[str, str]) -> Filter:
         state["f_range"] = (start, end)
     sidebar.selectbox(t("filter.compare"), list(vocab.COMPARISONS), key="f_compare",
                       format_func=lambda key: vocab.COMPARISONS[key][lang])
-    labels = {key: ({a: area_names.get(a, a) for a in vocab.AREA_IDS} if v is None else {k: v[k][lang] for k in v})
-              for key, v in _VOCAB_FOR.items()}
+    labels = {key: (area_names if v is None else {k: v[k][lang] for k in v}) for key, v in _VOCAB_FOR.items()}
     for key in LIST_KEYS:
         sidebar.multiselect(t(f"filter.{key}"), list(labels[key]), key=_WIDGET_FOR[key],
                             format_func=labels[key].get, placeholder=t("filter.all"))

@@ -59,7 +59,7 @@ def _draft(**changes) -> NoteDraft:
 
 def _error_key(draft: NoteDraft, hotspot_areas) -> str:
     with pytest.raises(FeltkartError) as exc:
-        draft.validated(hotspot_areas)
+        draft.validated(hotspot_areas, vocab.AREA_IDS)
     return exc.value.key
 
 
@@ -75,11 +75,11 @@ def test_text_is_required(body, hotspot_areas):
 
 
 def test_text_length_limit(hotspot_areas):
-    assert _draft(body="x" * MAX_TEXT_CHARS).validated(hotspot_areas).body == "x" * MAX_TEXT_CHARS
+    assert _draft(body="x" * MAX_TEXT_CHARS).validated(hotspot_areas, vocab.AREA_IDS).body == "x" * MAX_TEXT_CHARS
     # surrounding space does not count
-    assert _draft(body="  " + "x" * MAX_TEXT_CHARS + "\n").validated(hotspot_areas).body == "x" * MAX_TEXT_CHARS
+    assert _draft(body="  " + "x" * MAX_TEXT_CHARS + "\n").validated(hotspot_areas, vocab.AREA_IDS).body == "x" * MAX_TEXT_CHARS
     with pytest.raises(FeltkartError) as exc:
-        _draft(body="x" * (MAX_TEXT_CHARS + 1)).validated(hotspot_areas)
+        _draft(body="x" * (MAX_TEXT_CHARS + 1)).validated(hotspot_areas, vocab.AREA_IDS)
     assert exc.value.key == "note.text_too_long"
     assert exc.value.params == {"max": MAX_TEXT_CHARS, "got": MAX_TEXT_CHARS + 1}
     assert str(MAX_TEXT_CHARS) in exc.value.message("nb")
@@ -91,21 +91,21 @@ def test_author_is_required(author, hotspot_areas):
 
 
 def test_author_length_limit(hotspot_areas):
-    assert _draft(author="a" * MAX_AUTHOR_CHARS).validated(hotspot_areas).author == "a" * MAX_AUTHOR_CHARS
+    assert _draft(author="a" * MAX_AUTHOR_CHARS).validated(hotspot_areas, vocab.AREA_IDS).author == "a" * MAX_AUTHOR_CHARS
     assert _error_key(_draft(author="a" * (MAX_AUTHOR_CHARS + 1)), hotspot_areas) == "note.author_too_long"
 
 
 def test_validated_strips_text_and_author(hotspot_areas):
-    note = _draft(body="  Rolig kveld.  ", author=" Kari ").validated(hotspot_areas)
+    note = _draft(body="  Rolig kveld.  ", author=" Kari ").validated(hotspot_areas, vocab.AREA_IDS)
     assert (note.body, note.author) == ("Rolig kveld.", "Kari")
 
 
 def test_period_order(hotspot_areas):
     assert _error_key(_draft(period_start=date(2026, 11, 2), period_end=date(2026, 11, 1)), hotspot_areas) \
         == "note.bad_period"
-    same_day = _draft(period_start=date(2026, 11, 2), period_end=date(2026, 11, 2)).validated(hotspot_areas)
+    same_day = _draft(period_start=date(2026, 11, 2), period_end=date(2026, 11, 2)).validated(hotspot_areas, vocab.AREA_IDS)
     assert same_day.period_end == date(2026, 11, 2)
-    open_end = _draft(period_start=date(2026, 11, 2), period_end=None).validated(hotspot_areas)
+    open_end = _draft(period_start=date(2026, 11, 2), period_end=None).validated(hotspot_areas, vocab.AREA_IDS)
     assert open_end.period_end == date(2026, 11, 2)  # one day when no end is given
 
 
@@ -116,7 +116,7 @@ def test_place_is_required(area, hotspot_areas):
 
 def test_unknown_area_names_the_valid_ones(hotspot_areas):
     with pytest.raises(FeltkartError) as exc:
-        _draft(area_id="oslo").validated(hotspot_areas)
+        _draft(area_id="oslo").validated(hotspot_areas, vocab.AREA_IDS)
     assert exc.value.key == "note.unknown_area"
     message = exc.value.message("nb")
     assert "oslo" in message and all(area in message for area in vocab.AREA_IDS)
@@ -129,14 +129,14 @@ def test_unknown_hotspot(hotspot_areas):
 def test_hotspot_in_another_area_is_refused(hotspot_areas):
     assert hotspot_areas["kjeller-skole"] == "lillestrom-sentrum-kjeller"
     with pytest.raises(FeltkartError) as exc:
-        _draft(area_id="fetsund", hotspot_id="kjeller-skole").validated(hotspot_areas)
+        _draft(area_id="fetsund", hotspot_id="kjeller-skole").validated(hotspot_areas, vocab.AREA_IDS)
     assert exc.value.key == "note.area_mismatch"
     assert "kjeller-skole" in exc.value.message("nb") and "fetsund" in exc.value.message("nb")
 
 
 @pytest.mark.parametrize("area", [None, "", "lillestrom-sentrum-kjeller"])
 def test_hotspot_implies_its_area(area, hotspot_areas):
-    note = _draft(area_id=area, hotspot_id="kjeller-skole").validated(hotspot_areas)
+    note = _draft(area_id=area, hotspot_id="kjeller-skole").validated(hotspot_areas, vocab.AREA_IDS)
     assert (note.area_id, note.hotspot_id) == ("lillestrom-sentrum-kjeller", "kjeller-skole")
 
 
@@ -175,7 +175,7 @@ def test_unknown_tag_is_refused_with_the_valid_list(bad):
 
 
 def test_draft_tags_are_parsed_on_validation(hotspot_areas):
-    assert _draft(tags=("rus", "Vold", "vape", "drugs")).validated(hotspot_areas).tags == ("drugs", "violence", "vaping")
+    assert _draft(tags=("rus", "Vold", "vape", "drugs")).validated(hotspot_areas, vocab.AREA_IDS).tags == ("drugs", "violence", "vaping")
     assert _error_key(_draft(tags=("hemmelig",)), hotspot_areas) == "note.bad_tag"
 
 

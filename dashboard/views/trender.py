@@ -72,7 +72,6 @@ for note in listed.head(NOTES_LISTED_MAX).itertuples():
 if len(listed) > NOTES_LISTED_MAX:
     st.caption(ctx.t("trends.more_notes", n=len(listed) - NOTES_LISTED_MAX))
 
-hotspot_areas = dict(zip(places["id"], places["area_id"]))
 
 
 def note_form(form_key: str, note=None) -> notes.NoteDraft | None:
@@ -114,7 +113,6 @@ with add_tab:
     draft = note_form("note_add")
     if draft is not None:
         try:
-            draft.validated(hotspot_areas)
             note_id = notes.add_note(ctx.db, draft)
             st.success(ctx.t("note.added", id=note_id))
         except FeltkartError as exc:

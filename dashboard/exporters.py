@@ -1,0 +1,692 @@
+"""Files that leave the dashboard: CSV, XLSX and GeoJSON that are safe to open and safe to share.
+
+Why this module exists: figures about young people are downloaded, opened in Excel and passed on
+to partners (the police, the SLT forum). Every such file must keep two promises:
+
+* No small count can be read or worked out from it. Counts of 1 to 4 are shown as ":" (as
+  Statistics Norway does), and further cells are hidden where a published total would otherwise
+  give a hidden count away (secondary suppression).
+* No cell is a spreadsheet formula. Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+  carriage return gets a leading apostrophe (OWASP's advice on CSV injection), and XLSX cells with
+  text are stored as text, never as formulas.
+
+Pure (no Streamlit): the pages hand these bytes to ``st.download_button``; the CLI writes them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import numbers
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, time
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from dashboard import i18n
+from dashboard.reports import AnnualReport
+
+SUPPRESS_BELOW_COUNT = 5
+SUPPRESSED = ":"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MAX_FILENAME_CHARS = 80
+MAX_SHEET_NAME_CHARS = 31  # Excel's limit
+MAX_COLUMN_WIDTH_CHARS = 60
+MIN_COLUMN_WIDTH_CHARS = 8
+COORDINATE_DECIMALS = 6  # about 0.1 m: more than a hotspot's position is worth
+XLSX_INT_FORMAT = "#,##0"
+XLSX_FLOAT_FORMAT = "#,##0.0#####"
+XLSX_DATE_FORMAT = "dd.mm.yyyy"
+XLSX_DATETIME_FORMAT = "dd.mm.yyyy hh:mm"
+LOCAL_TIMEZONE = "Europe/Oslo"
+
+_TOTALS_ATTR = "feltkart_totals"  # DataFrame.attrs key set by with_totals, read by suppress
+
+# Texts only the files use. They belong in i18n.MESSAGES; kept here until that file takes them.
+_TEXT = {
+    "sheet.places": {"nb": "Treff per sted", "en": "Hits by place"},
+    "sheet.summary": {"nb": "Sammendrag", "en": "Summary"},
+    "summary.item": {"nb": "Post", "en": "Item"},
+    "summary.previous": {"nb": "Treff på gata og på skolene i {year}", "en": "Street and school hits in {year}"},
+    "summary.change": {"nb": "Endring fra {year} (antall treff)", "en": "Change from {year} (hits)"},
+    "summary.change_pct": {"nb": "Endring fra {year} (prosent)", "en": "Change from {year} (percent)"},
+    "xlsx.suppressed_note": {
+        "nb": "«:» = skjult for å verne personvernet: færre enn {threshold}, eller skjult så et lite tall "
+              "ikke kan regnes ut fra summene.",
+        "en": "':' = hidden to protect privacy: fewer than {threshold}, or hidden so that a small count "
+              "cannot be worked out from the totals.",
+    },
+    "bool.true": {"nb": "ja", "en": "yes"},
+    "bool.false": {"nb": "nei", "en": "no"},
+}
+
+
+def _text(key: str, lang: str, **params) -> str:
+    return _TEXT[key][lang].format(**params)
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in i18n.LANGS:
+        raise ValueError(f"lang must be one of {i18n.LANGS}, got {lang!r}")
+
+
+# --- formula injection -------------------------------------------------------------------------
+
+def _is_missing(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, (str, bytes, list, tuple, set, dict, np.ndarray)):
+        return False
+    try:
+        return bool(pd.api.types.is_scalar(value) and pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def neutralise(value):
+    """``value`` made safe for a spreadsheet cell.
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+    apostrophe, so Excel and LibreOffice show it as text instead of running it as a formula.
+    Nothing else in the text changes. Numbers (a negative number is a number, not a formula),
+    dates and other values come back as they are; None, NaN, NA and NaT become "".
+
+    >>> neutralise("=1+1"), neutralise(-5), neutralise(None)
+    ("'=1+1", -5, '')
+    """
+    if _is_missing(value):
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _is_text_dtype(dtype) -> bool:
+    return (dtype == object or isinstance(dtype, pd.CategoricalDtype)
+            or pd.api.types.is_string_dtype(dtype))
+
+
+def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with :func:`neutralise` applied to every text column and to the headers."""
+    out = df.copy()
+    for position in range(out.shape[1]):
+        column = out.iloc[:, position]
+        if _is_text_dtype(column.dtype):
+            out.isetitem(position, pd.Series([neutralise(v) for v in column.astype(object)],
+                                             index=out.index, dtype=object))
+    out.columns = [neutralise(c) if isinstance(c, str) else c for c in out.columns]
+    return out
+
+
+# --- small-count suppression -------------------------------------------------------------------
+
+def _check_threshold(threshold) -> None:
+    if not isinstance(threshold, numbers.Integral) or isinstance(threshold, bool) or threshold < 1:
+        raise ValueError(f"threshold must be a whole number of 1 or more, got {threshold!r}")
+
+
+def _counts(frame: pd.DataFrame, columns: list, what: str) -> np.ndarray:
+    """The columns as a float matrix (NaN = missing); refuses text such as ':' and negatives."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{what}: no column(s) {missing}; the table has {list(frame.columns)}")
+    try:
+        values = frame[columns].apply(pd.to_numeric, errors="raise").to_numpy(dtype=float)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{what}: the columns {columns} must hold true counts (numbers), "
+                         f"not already-suppressed text; got: {error}") from None
+    if (values < 0).any():
+        raise ValueError(f"{what}: counts cannot be negative; the columns {columns} have negative values")
+    return values
+
+
+def with_totals(table: pd.DataFrame, value_columns: list[str], label_column: str,
+                total_label: str = "Sum") -> pd.DataFrame:
+    """``table`` with a total column (named ``total_label``) and a total row (``label_column`` =
+    ``total_label``), both summed from the true counts.
+
+    Call it *before* :func:`suppress`: totals are computed from true values, then cells are
+    hidden. The result remembers which row and column are totals (in ``DataFrame.attrs``), so
+    that ``suppress`` treats them as published sums and hides a total only when it is small
+    itself (or, as a last resort, to protect another hidden total).
+    """
+    columns = list(value_columns)
+    values = _counts(table, columns, "with_totals")
+    if label_column not in table.columns:
+        raise ValueError(f"with_totals: no label column {label_column!r}; the table has {list(table.columns)}")
+    if total_label in table.columns:
+        raise ValueError(f"with_totals: the table already has a column {total_label!r}; pass another total_label")
+    out = table.reset_index(drop=True).copy()
+    out[total_label] = _as_counts(np.nansum(values, axis=1))
+    total_row = {c: _as_counts(np.nansum(values[:, j])) for j, c in enumerate(columns)}
+    total_row[total_label] = _as_counts(np.nansum(values))
+    total_row[label_column] = total_label
+    out = pd.concat([out, pd.DataFrame([total_row])], ignore_index=True)
+    out.attrs = {**table.attrs, _TOTALS_ATTR: {"column": total_label, "label_column": label_column,
+                                               "label": total_label}}
+    return out
+
+
+def _as_counts(values):
+    """Whole floats back to ints (a scalar or an array)."""
+    if np.ndim(values) == 0:
+        return int(values) if float(values).is_integer() else float(values)
+    values = np.asarray(values, dtype=float)
+    return values.astype(np.int64) if np.all(np.mod(values, 1) == 0) else values
+
+
+_Line = tuple[np.ndarray, np.ndarray]  # flat cell indices of a published sum, and their signs
+
+
+def _primary(values: np.ndarray, threshold: int, suppress_zero: bool) -> np.ndarray:
+    hidden = (values > 0) & (values < threshold)
+    if suppress_zero:
+        hidden |= values == 0
+    return hidden
+
+
+def _next_to_hide(shown: np.ndarray, values: np.ndarray, is_total: np.ndarray, hidden: np.ndarray,
+                  lines_of: list[list[np.ndarray]]):
+    """The cell to hide next among ``shown``: an inner non-zero cell before an inner zero before a
+    total (the last resort); among those, one whose other sums already hide a cell (so that hiding
+    it exposes no new sum, closing a rectangle), then the smallest. None if no cell has a value."""
+    candidates = shown[~np.isnan(values[shown])]
+    if not len(candidates):
+        return None
+    v = values[candidates]
+    kind = np.where(is_total[candidates], 2, np.where(v > 0, 0, 1))
+    opens = np.array([sum(not hidden[cells].any() for cells in lines_of[c]) for c in candidates])
+    order = np.lexsort((np.arange(len(candidates)), v, opens, kind))  # the last key sorts first
+    return candidates[order[0]]
+
+
+def _secondary(values: np.ndarray, hidden: np.ndarray, is_total: np.ndarray, lines: list[_Line],
+               threshold: int, suppress_zero: bool) -> np.ndarray:
+    """Hide more cells until no published sum ("line": a row or column with its total) gives a
+    hidden cell away.
+
+    First the simple rules, line by line: a line must not hide exactly one cell, nor hide inner
+    cells that together make a small count next to a shown total (two hidden 1s beside a published
+    total are both 1). Then an exact check over all lines together: a hidden cell whose value
+    follows from the published sums (e.g. a "bridge" between two protected groups) gets a
+    neighbour hidden too.
+    """
+    hidden = hidden.copy()
+    lines_of: list[list[np.ndarray]] = [[] for _ in range(len(values))]
+    for cells, _ in lines:
+        for cell in cells:
+            lines_of[cell].append(cells)
+    while True:
+        changed = True
+        while changed:
+            changed = False
+            for cells, signs in lines:
+                mask = hidden[cells]
+                hidden_cells, shown = cells[mask], cells[~mask]
+                if not len(hidden_cells) or not len(shown):
+                    continue
+                group = np.nansum(values[hidden_cells])
+                small_group = (signs[mask] > 0).all() and group < threshold and (group > 0 or suppress_zero)
+                if len(hidden_cells) == 1 or small_group:
+                    cell = _next_to_hide(shown, values, is_total, hidden, lines_of)
+                    if cell is not None:
+                        hidden[cell] = True
+                        changed = True
+        cell = _protect_exposed(values, hidden, is_total, lines, lines_of)
+        if cell is None:
+            return hidden
+        hidden[cell] = True
+
+
+def _exposed(hidden: np.ndarray, lines: list[_Line]) -> np.ndarray:
+    """Hidden cells whose value the published sums determine: those on which every solution of
+    the line equations agrees (a zero row in the null space of the equations)."""
+    cells = np.flatnonzero(hidden)
+    position = {cell: k for k, cell in enumerate(cells)}
+    equations = []
+    for line_cells, signs in lines:
+        mask = hidden[line_cells]
+        if mask.any():
+            row = np.zeros(len(cells))
+            row[[position[c] for c in line_cells[mask]]] = signs[mask]
+            equations.append(row)
+    if not equations:
+        return np.array([], dtype=int)
+    _, singular, vt = np.linalg.svd(np.array(equations))
+    rank = int((singular > 1e-9 * max(1.0, singular[0])).sum())
+    null_space = vt[rank:]
+    free = (np.abs(null_space) > 1e-9).any(axis=0) if len(null_space) else np.zeros(len(cells), dtype=bool)
+    return cells[~free]
+
+
+def _protect_exposed(values, hidden, is_total, lines: list[_Line], lines_of):
+    """The next cell to hide for the first exposed hidden cell that can be protected, or None."""
+    for cell in _exposed(hidden, lines):
+        shown = [cells[~hidden[cells]] for cells in lines_of[cell]]
+        shown = np.unique(np.concatenate(shown)) if shown else np.array([], dtype=int)
+        if len(shown):
+            candidate = _next_to_hide(shown, values, is_total, hidden, lines_of)
+            if candidate is not None:
+                return candidate
+    return None
+
+
+def _shown(value: float, hidden: bool):
+    if hidden:
+        return SUPPRESSED
+    if math.isnan(value):
+        return np.nan
+    return int(value) if value.is_integer() else value
+
+
+def suppress(table: pd.DataFrame, value_columns: list[str], *, threshold: int = SUPPRESS_BELOW_COUNT,
+             totals: bool = True, suppress_zero: bool = False) -> pd.DataFrame:
+    """A copy of ``table`` where no count below ``threshold`` can be read or worked out.
+
+    Rules, in this order:
+
+    1. Primary: counts from 1 to ``threshold - 1`` become ``SUPPRESSED`` (":"). A 0 stays 0: that
+       nobody was met at a place discloses no one (pass ``suppress_zero=True`` to hide zeros too).
+    2. Secondary, when totals are published (``totals=True``): every row and every column of the
+       value columns is a published sum. Where such a line hides exactly one cell, or hides cells
+       that together make fewer than ``threshold``, its smallest remaining non-zero cell is hidden
+       too; repeated until nothing changes. Then an exact check: any hidden cell whose value still
+       follows from all the sums together gets its smallest shown neighbour hidden, and so on.
+    3. Totals: in a table from :func:`with_totals` (computed from the true counts *before* this
+       call) the total row and column are part of the lines above. A total is hidden when it is
+       below the threshold itself, and otherwise only as a last resort: when the total row or the
+       total column would give a hidden total away through the grand total.
+
+    With ``totals=False`` only rule 1 applies: use it only where no sum of the cells is published
+    anywhere. Value columns come back as object columns holding ints and ":".
+
+    >>> t = pd.DataFrame({"area": ["A", "B"], "street": [20, 15], "school": [3, 12]})
+    >>> suppress(t, ["street", "school"])["school"].tolist()
+    [':', ':']
+    """
+    _check_threshold(threshold)
+    spec = table.attrs.get(_TOTALS_ATTR)
+    total_column = total_rows = None
+    if spec:
+        if not totals:
+            raise ValueError("suppress: the table has published totals (from with_totals) but totals=False; "
+                             "leave totals=True so the totals cannot give hidden cells away")
+        if spec["column"] in table.columns:
+            total_column = spec["column"]
+        if spec["label_column"] in table.columns:
+            total_rows = (table[spec["label_column"]] == spec["label"]).to_numpy()
+    inner = [c for c in value_columns if c != total_column]
+    columns = inner + ([total_column] if total_column else [])
+    values = _counts(table, columns, "suppress")
+    n_rows, n_cols = values.shape
+    is_total = np.zeros(values.shape, dtype=bool)
+    if total_column:
+        is_total[:, -1] = True
+    if total_rows is not None:
+        is_total[total_rows, :] = True
+    flat_values, flat_total = values.ravel(), is_total.ravel()
+    index = np.arange(values.size).reshape(values.shape)
+
+    # A line is a published sum: its inner cells add up to its total cell (sign -1) or, without
+    # a total cell in the table, to a total published elsewhere.
+    lines: list[_Line] = []
+    if totals:
+        explicit = spec is not None
+        if total_column or not explicit:
+            signs = np.r_[np.ones(n_cols - 1), -1.0] if total_column else np.ones(n_cols)
+            lines += [(index[i, :], signs) for i in range(n_rows)]
+        if (total_rows is not None and total_rows.any()) or not explicit:
+            signs = np.where(total_rows, -1.0, 1.0) if total_rows is not None else np.ones(n_rows)
+            lines += [(index[:, j], signs) for j in range(n_cols)]
+        lines = [line for line in lines if len(line[0]) > 1]
+
+    hidden = _primary(flat_values, threshold, suppress_zero)
+    hidden = _secondary(flat_values, hidden, flat_total, lines, threshold, suppress_zero)
+    hidden = hidden.reshape(values.shape)
+
+    out = table.copy()
+    for j, column in enumerate(columns):
+        out[column] = pd.Series([_shown(v, h) for v, h in zip(values[:, j], hidden[:, j])],
+                                index=out.index, dtype=object)
+    out.attrs = {**table.attrs, "suppressed_below": threshold}
+    return out
+
+
+def suppress_series(values: Iterable, threshold: int = SUPPRESS_BELOW_COUNT, *, total: bool = True,
+                    suppress_zero: bool = False):
+    """Suppress one column of counts (e.g. hits per hotspot); a list back, or a Series for a Series.
+
+    Counts from 1 to ``threshold - 1`` become ":". When a total of the column is published
+    (``total=True``; the dashboard always shows one) and exactly one cell is hidden, or the hidden
+    cells together make fewer than ``threshold``, the next smallest non-zero cell is hidden too.
+
+    >>> suppress_series([120, 40, 3, 12, 7])
+    [120, 40, ':', 12, ':']
+    """
+    _check_threshold(threshold)
+    series = values if isinstance(values, pd.Series) else None
+    frame = pd.DataFrame({"count": list(values)})
+    counts = _counts(frame, ["count"], "suppress_series")[:, 0]
+    hidden = _primary(counts, threshold, suppress_zero)
+    if total and len(counts) > 1:
+        line = (np.arange(len(counts)), np.ones(len(counts)))
+        hidden = _secondary(counts, hidden, np.zeros(len(counts), dtype=bool), [line], threshold, suppress_zero)
+    result = [_shown(v, h) for v, h in zip(counts, hidden)]
+    if series is not None:
+        return pd.Series(result, index=series.index, name=series.name, dtype=object)
+    return result
+
+
+# --- cell values for the writers ----------------------------------------------------------------
+
+def _local_naive(value: datetime) -> datetime:
+    if value.tzinfo is not None:  # Excel has no time zones: show Norwegian wall-clock time
+        value = pd.Timestamp(value).tz_convert(LOCAL_TIMEZONE).tz_localize(None).to_pydatetime()
+    return value
+
+
+def _plain(value):
+    """A cell value as one of: None, bool, int, float/Decimal, date, datetime, str (neutralised)."""
+    if _is_missing(value):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, numbers.Real):
+        value = float(value)
+        return value if math.isfinite(value) else None
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    if isinstance(value, datetime):
+        value = _local_naive(pd.Timestamp(value).to_pydatetime())
+        return value.date() if value.time() == time(0) else value
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (list, tuple, set)):
+        value = "; ".join(str(v) for v in value)
+    return neutralise(str(value))
+
+
+def _columns(df: pd.DataFrame) -> list[list]:
+    return [[_plain(v) for v in df.iloc[:, j].tolist()] for j in range(df.shape[1])]
+
+
+def _header(column) -> str:
+    return neutralise(" / ".join(map(str, column)) if isinstance(column, tuple) else str(column))
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+def _csv_text(value, lang: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _text("bool.true" if value else "bool.false", lang)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, (float, Decimal)):
+        text = format(value, "f") if isinstance(value, Decimal) else np.format_float_positional(value, trim="-")
+        return text.replace(".", ",") if lang == "nb" else text
+    if isinstance(value, datetime):
+        return value.strftime("%d.%m.%Y %H:%M" if lang == "nb" else "%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y" if lang == "nb" else "%Y-%m-%d")
+    return value
+
+
+def to_csv_bytes(df: pd.DataFrame, *, lang: str = "nb") -> bytes:
+    """``df`` as CSV that Excel opens right, without its index.
+
+    nb (Norwegian Excel): ``;`` between fields, decimal comma, dates as dd.mm.yyyy. en: ``,`` and a
+    decimal point, dates as yyyy-mm-dd (the one form no locale misreads). Both: UTF-8 with a byte
+    order mark (else Excel shows æøå wrongly), CRLF line ends, numbers without thousands
+    separators (so they stay numbers), text neutralised against formulas.
+    """
+    _check_lang(lang)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";" if lang == "nb" else ",", lineterminator="\r\n")
+    writer.writerow([_header(c) for c in df.columns])
+    columns = _columns(df)
+    for row in zip(*columns):
+        writer.writerow([_csv_text(v, lang) for v in row])
+    return out.getvalue().encode("utf-8-sig")
+
+
+# --- XLSX ----------------------------------------------------------------------------------------
+
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_names(names: Iterable) -> list[str]:
+    """Excel-safe, unique sheet names: at most 31 characters, none of []:*?/\\, not 'History'."""
+    result: list[str] = []
+    for name in names:
+        text = _SHEET_NAME_BAD.sub("-", ILLEGAL_CHARACTERS_RE.sub("", str(name))).strip().strip("'").strip()
+        text = text[:MAX_SHEET_NAME_CHARS].strip() or "Ark"
+        if text.lower() == "history":
+            text = "History-"
+        candidate, n = text, 2
+        while candidate.lower() in {r.lower() for r in result}:
+            suffix = f" ({n})"
+            candidate, n = text[:MAX_SHEET_NAME_CHARS - len(suffix)] + suffix, n + 1
+        result.append(candidate)
+    return result
+
+
+def _set_text(cell, text: str) -> None:
+    # Strip the control characters XML cannot hold first, so that no formula prefix surfaces after.
+    cell.value = neutralise(ILLEGAL_CHARACTERS_RE.sub("", text))
+    cell.data_type = "s"  # never a formula, whatever the text
+
+
+def _write_cell(cell, value) -> int:
+    """Write a ``_plain`` value; returns its width in characters as shown."""
+    if value is None:
+        return 0
+    if isinstance(value, str):
+        _set_text(cell, value)
+        if value == SUPPRESSED:
+            cell.alignment = Alignment(horizontal="right")
+        return max(len(line) for line in value.splitlines() or [""])
+    cell.value = value
+    if isinstance(value, bool):
+        return 5
+    if isinstance(value, int):
+        cell.number_format = XLSX_INT_FORMAT
+        return len(f"{value:,}")
+    if isinstance(value, (float, Decimal)):
+        cell.number_format = XLSX_FLOAT_FORMAT
+        return len(f"{value:,.2f}")
+    if isinstance(value, datetime):
+        cell.number_format = XLSX_DATETIME_FORMAT
+        return 16
+    cell.number_format = XLSX_DATE_FORMAT
+    return 10
+
+
+def _write_sheet(ws, df: pd.DataFrame, title: str | None, lang: str) -> None:
+    header_row = 1
+    if title:
+        _set_text(ws.cell(1, 1), title)
+        ws.cell(1, 1).font = Font(bold=True, size=14)
+        header_row = 3
+    widths = []
+    for j, column in enumerate(df.columns, start=1):
+        cell = ws.cell(header_row, j)
+        _set_text(cell, _header(column))
+        cell.font = Font(bold=True)
+        widths.append(len(str(cell.value)))
+    any_suppressed = False
+    for j, values in enumerate(_columns(df), start=1):
+        for i, value in enumerate(values, start=header_row + 1):
+            widths[j - 1] = max(widths[j - 1], _write_cell(ws.cell(i, j), value))
+            any_suppressed |= value == SUPPRESSED
+    ws.freeze_panes = ws.cell(header_row + 1, 1)
+    if df.shape[1]:
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(df.shape[1])}{header_row + len(df)}"
+    for j, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = min(max(width, MIN_COLUMN_WIDTH_CHARS) + 2,
+                                                               MAX_COLUMN_WIDTH_CHARS)
+    if any_suppressed:
+        note = ws.cell(header_row + len(df) + 2, 1)
+        _set_text(note, _text("xlsx.suppressed_note", lang,
+                              threshold=df.attrs.get("suppressed_below", SUPPRESS_BELOW_COUNT)))
+        note.font = Font(italic=True)
+
+
+def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *, title: str | None = None, lang: str = "nb") -> bytes:
+    """An Excel workbook with one worksheet per entry of ``sheets`` (name -> table).
+
+    Sheet names are made Excel-safe; each sheet has the ``title`` (if any) above a bold, frozen
+    header row with a filter. Numbers are numbers (``#,##0``), dates are dates (dd.mm.yyyy), ":"
+    cells are right-aligned text with a note under the table, and every text cell is neutralised
+    and stored as text, so that no cell can be a formula.
+    """
+    _check_lang(lang)
+    if not sheets:
+        raise ValueError("to_xlsx_bytes: got no sheets, expected at least one name -> DataFrame")
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    workbook.properties.creator = "Feltkart"
+    if title:
+        workbook.properties.title = ILLEGAL_CHARACTERS_RE.sub("", title)
+    for name, df in zip(_sheet_names(sheets), sheets.values()):
+        _write_sheet(workbook.create_sheet(name), df, title, lang)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# --- GeoJSON -------------------------------------------------------------------------------------
+
+_HOTSPOT_COLUMNS = ["hotspot_id", "name", "kind", "area_id", "lon", "lat", "hits"]
+
+
+def _json_value(value):
+    value = _plain(value) if not isinstance(value, str) else value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def hotspots_geojson(table: pd.DataFrame, *, suppress_below: int | None = None) -> dict:
+    """The hotspots of a ``hits_by_hotspot`` or ``summaries.hotspot_table`` result as a GeoJSON
+    FeatureCollection of WGS84 points (coordinates rounded to 6 decimals).
+
+    Properties: id, name, kind, area_id (and area_name, approximate if present), hits, and
+    hits_before and change when the table has a comparison. With ``suppress_below`` the counts go
+    through :func:`suppress_series` (a total is always published beside a map) and a change is
+    hidden wherever either count is, since it would give the hidden count away.
+    """
+    missing = [c for c in _HOTSPOT_COLUMNS if c not in table.columns]
+    if missing:
+        raise ValueError(f"hotspots_geojson: the table lacks {missing}; pass a hits_by_hotspot or "
+                         f"hotspot_table result (got columns {list(table.columns)})")
+    lon, lat = (pd.to_numeric(table[c], errors="coerce") for c in ("lon", "lat"))
+    if ((lon.abs() > 180) | (lat.abs() > 90)).any():
+        raise ValueError("hotspots_geojson: lon/lat outside WGS84 ranges (got e.g. "
+                         f"{lon.abs().max()}, {lat.abs().max()}); the coordinates look projected, "
+                         "expected EPSG:4326 degrees: reproject with to_crs(4326) first")
+    counts = ["hits"]
+    if "hits_before" in table.columns and table["hits_before"].notna().any():
+        counts.append("hits_before")
+    shown = {c: table[c].tolist() for c in counts}
+    if suppress_below is not None:
+        shown = {c: suppress_series(table[c].fillna(0), suppress_below) for c in counts}
+    with_change = "change" in table.columns and "hits_before" in counts
+    optional = [c for c in ("area_name", "approximate") if c in table.columns]
+    features = []
+    for i, row in enumerate(table.itertuples(index=False)):
+        properties = {"id": str(row.hotspot_id), "name": _json_value(row.name), "kind": _json_value(row.kind),
+                      "area_id": _json_value(row.area_id)}
+        properties.update({c: _json_value(getattr(row, c)) for c in optional})
+        properties.update({c: _json_value(shown[c][i]) for c in counts})
+        if with_change:
+            change = _json_value(row.change)
+            if any(shown[c][i] == SUPPRESSED for c in counts):
+                change = SUPPRESSED
+            elif isinstance(change, float):
+                change = round(change, 4)
+            properties["change"] = change
+        x, y = lon.iloc[i], lat.iloc[i]
+        point = [round(float(x), COORDINATE_DECIMALS), round(float(y), COORDINATE_DECIMALS)]
+        geometry = None if pd.isna(x) or pd.isna(y) else {"type": "Point", "coordinates": point}
+        features.append({"type": "Feature", "id": str(row.hotspot_id), "geometry": geometry, "properties": properties})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def to_geojson_bytes(table: pd.DataFrame, *, suppress_below: int | None = None) -> bytes:
+    """:func:`hotspots_geojson` as UTF-8 JSON (æøå kept as they are)."""
+    return json.dumps(hotspots_geojson(table, suppress_below=suppress_below), ensure_ascii=False).encode("utf-8")
+
+
+# --- the annual report ---------------------------------------------------------------------------
+
+def annual_report_frames(report: AnnualReport, lang: str = "nb") -> dict[str, pd.DataFrame]:
+    """The annual report as sheets: every report row ("Treff per sted": Område, Sted, Antall treff)
+    and a summary (per-area sums, hits not broken down, street and school in all, and the year
+    before and the change when known). Unsuppressed: these are the team's own totals."""
+    _check_lang(lang)
+    area, place, hits = i18n.t("table.area", lang), i18n.t("report.place", lang), i18n.t("report.hits", lang)
+    rows = pd.DataFrame({
+        area: report.rows["area"].astype(str).to_numpy(),
+        place: report.rows["row"].astype(str).to_numpy(),
+        hits: report.rows["hits"].astype("int64").to_numpy(),
+    })
+    per_area = rows.groupby(area, sort=False)[hits].sum()
+    items: list[tuple[str, object]] = [(name, int(value)) for name, value in per_area.items()]
+    items.append((i18n.t("report.not_broken_down", lang), int(report.not_broken_down)))
+    items.append((i18n.t("report.street_school_total", lang), int(report.total)))
+    if report.previous_total is not None:
+        before = report.year - 1
+        items.append((_text("summary.previous", lang, year=before), int(report.previous_total)))
+        items.append((_text("summary.change", lang, year=before), int(report.total - report.previous_total)))
+        if report.previous_total:
+            change = (report.total - report.previous_total) / report.previous_total * 100
+            items.append((_text("summary.change_pct", lang, year=before), round(change, 1)))
+    summary = pd.DataFrame({_text("summary.item", lang): [label for label, _ in items],
+                            hits: pd.Series([value for _, value in items], dtype=object)})
+    return {_text("sheet.places", lang): rows, _text("sheet.summary", lang): summary}
+
+
+# --- file names ----------------------------------------------------------------------------------
+
+_TRANSLITERATE = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "å": "a", "Å": "A", "ß": "ss",
+                                "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH"})
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def safe_filename(stem: str, suffix: str) -> str:
+    """A download file name from text users influence (a period, area names): lower-case ASCII
+    letters, digits and hyphens (ø→o, æ→ae, å→a), one ``.suffix``, at most 80 characters.
+
+    Only ever a name for the browser to save under, never a path: nothing in it can climb
+    directories. ``safe_filename("Feltkart 2023-01-01–2023-12-31", "csv")`` ->
+    ``"feltkart-2023-01-01-2023-12-31.csv"``.
+    """
+    ext = ".".join(p for p in re.sub(r"[^a-z0-9.]", "", str(suffix).lower()).split(".") if p)
+    if not ext or len(ext) > MAX_FILENAME_CHARS // 2:
+        raise ValueError(f"safe_filename: got the suffix {suffix!r}, expected a file type such as 'csv' or '.xlsx'")
+    decomposed = unicodedata.normalize("NFKD", str(stem).translate(_TRANSLITERATE))
+    # Accents fall away (é -> e); any other non-ASCII character (a dash, «») separates words.
+    ascii_text = "".join(c if ord(c) < 128 else "-" for c in decomposed if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    slug = slug[:MAX_FILENAME_CHARS - len(ext) - 1].strip("-") or "feltkart"
+    if slug in _WINDOWS_RESERVED:
+        slug = f"feltkart-{slug}"
+    return f"{slug}.{ext}"

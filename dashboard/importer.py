@@ -1,0 +1,913 @@
+"""Reading registration files (CSV and XLSX, as Norwegian offices save them) into team tallies.
+
+Pure: parses and validates, never writes (see :mod:`dashboard.import_store` for the database
+side) and never imports Streamlit. A file is refused as a whole (``FeltkartError``) when it cannot
+be read at all: too large, empty, not text, not a real xlsx, a zip bomb, required columns missing.
+Otherwise every data line is either turned into registrations or rejected with row-level reasons
+(line as Excel shows it, column, value, reason in Norwegian).
+
+Two layouts are detected from the header: *long* (one line per tally: dato, klokkeslett, sted,
+kanal, aldersgruppe, kjønn, antall) and *wide* (one line per visit, one count column per gender
+and age band, e.g. "gutter 13-15", as tally sheets are kept). Free-text and unknown columns are
+never read into a registration or stored: they may name young people.
+
+Times in files are Europe/Oslo wall-clock times and are kept as they are (naive timestamps).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+
+from dashboard import geo, i18n, vocab
+from dashboard.db import OSLO, Database
+from dashboard.errors import FeltkartError
+
+MAX_IMPORT_BYTES = 25 * 1024 * 1024
+MAX_XLSX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # zip-bomb guard: total size once unpacked
+MAX_XLSX_COMPRESSION_RATIO = 100  # zip-bomb guard, for members larger than the next constant
+XLSX_RATIO_CHECK_FROM_BYTES = 1024 * 1024
+SNAP_RADIUS_M = 250  # a point this close to a hotspot (EPSG:25833) counts at the hotspot
+FIRST_YEAR = 2000
+DEFAULT_TIME = time(12, 0)  # used only when the file has no time column at all
+DEFAULT_CHANNEL = "street"  # wide layout without a channel column
+MAX_TEAM_CHARS = 60
+HEADER_SEARCH_ROWS = 10  # the header may sit below a title line or two
+POINT_HASH_DECIMALS = 5  # about 1 m: the same point, written twice, hashes the same
+POINT_STORE_DECIMALS = 6
+PROGRESS_EVERY_ROWS = 5000
+ERRORS_COLUMN = "feil"  # added by rejected_rows_csv; ignored when the fixed file comes back
+
+_TO_WGS84 = Transformer.from_crs(geo.PROJECTED_CRS, "EPSG:4326", always_xy=True)
+_TO_PROJECTED = Transformer.from_crs("EPSG:4326", geo.PROJECTED_CRS, always_xy=True)
+
+
+# --- text folding and vocabularies ---------------------------------------------------------------
+
+_FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "–": "-", "—": "-", "−": "-", "\u00a0": " ",
+                       "\u2009": " ", "\u202f": " ", "_": " "})
+
+
+def fold(text) -> str:
+    """Case-, accent- and spacing-insensitive form: 'Strømmen  Storsenter' -> 'strommen storsenter'."""
+    text = str(text).strip().casefold().translate(_FOLD)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _aliases(groups: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    return {fold(alias): key for key, names in groups.items() for alias in names}
+
+
+COLUMN_ALIASES = _aliases({
+    "date": ("dato", "date"),
+    "time": ("klokkeslett", "kl", "kl.", "klokka", "tid", "tidspunkt", "time", "fra", "fra kl", "from", "start"),
+    "time_end": ("til", "til kl", "to", "end", "slutt"),
+    "place": ("sted", "place", "treffsted", "hotspot", "hotspot id", "lokasjon", "location"),
+    "channel": ("kanal", "channel", "arena"),
+    "age_band": ("aldersgruppe", "alder", "age band", "age", "age group"),
+    "gender": ("kjonn", "gender", "sex"),
+    "youth_count": ("antall", "count", "antall ungdom", "youth count", "treff", "antall treff", "hits"),
+    "team": ("team", "feltteam", "field team"),
+    "lat": ("lat", "latitude", "breddegrad"),
+    "lon": ("lon", "lng", "long", "longitude", "lengdegrad"),
+    "east": ("ost", "oest", "utm ost", "east", "easting", "utm east", "utm33 ost"),
+    "north": ("nord", "utm nord", "north", "northing", "utm north", "utm33 nord"),
+})
+COMMENT_COLUMNS = frozenset(fold(c) for c in (
+    "kommentar", "kommentarer", "merknad", "merknader", "notat", "notater", "beskrivelse", "comment",
+    "comments", "note", "notes", "fritekst", "observasjon", "observasjoner", "tekst", "text", "remarks",
+    "navn", "name", "names"))
+SILENT_COLUMNS = frozenset({ERRORS_COLUMN, "errors"})
+FIELD_LABELS = {"date": "dato", "time": "klokkeslett", "place": "sted", "channel": "kanal",
+                "age_band": "aldersgruppe", "gender": "kjønn", "youth_count": "antall", "team": "team",
+                "lat": "lat", "lon": "lon", "east": "ost", "north": "nord", "time_end": "til"}
+LONG_REQUIRED = ("date", "channel", "age_band", "gender", "youth_count")
+WIDE_REQUIRED = ("date",)
+
+CHANNEL_ALIASES = _aliases({
+    "street": ("gatefelt", "gate", "street", "gata", "street outreach"),
+    "school": ("skolefelt", "skole", "school"),
+    "internet": ("internett", "internet", "nett"),
+    "social": ("sosiale medier", "sosiale", "some", "social", "social media"),
+    "gaming": ("gaming", "spill", "game"),
+})
+GENDER_ALIASES = _aliases({
+    "boy": ("gutt", "gutter", "g", "boy", "boys"),
+    "girl": ("jente", "jenter", "j", "girl", "girls"),
+    "other": ("annet", "andre", "other", "annet kjonn"),
+    "unknown": ("ukjent", "unknown", "ukjent kjonn", "gender unknown"),
+})
+AGE_ALIASES = {
+    "13-15": "13-15", "16-18": "16-18", "19-24": "19-24", "u13": "u13", "under 13": "u13", "<13": "u13",
+    "0-12": "u13", "barneskole": "u13", "ungdomsskole": "13-15", "videregaende": "16-18", "vgs": "16-18",
+    "unge voksne": "19-24", "young adults": "19-24", "ukjent": "unknown", "unknown": "unknown",
+    "ukjent alder": "unknown", "age unknown": "unknown", "alder ukjent": "unknown",
+}
+for _vocab_map, _aliases_map in ((vocab.CHANNELS, CHANNEL_ALIASES), (vocab.GENDERS, GENDER_ALIASES)):
+    for _key, _labels in _vocab_map.items():
+        _aliases_map.update({fold(_key): _key, **{fold(label): _key for label in _labels.values()}})
+
+
+def _age_key(text: str) -> str:
+    key = re.sub(r"\b(ar|aar|years?|yrs)\b\.?", " ", fold(text))
+    key = re.sub(r"\s*-\s*", "-", key)
+    return re.sub(r"\s+", " ", key).strip()
+
+
+AGE_ALIASES = {_age_key(k): v for k, v in AGE_ALIASES.items()}
+for _key, _labels in vocab.AGE_BANDS.items():
+    AGE_ALIASES.update({_age_key(_key): _key, **{_age_key(label): _key for label in _labels.values()}})
+
+
+def _wide_cell(header: str) -> tuple[str, str] | None:
+    """(gender, age band) for a wide-layout count column header, e.g. 'Gutter 13–15 år'."""
+    text = re.sub(r"[/(),:]", " ", fold(header))
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        return None
+    gender = GENDER_ALIASES.get(text)
+    age = AGE_ALIASES.get(_age_key(text))
+    if text in ("ukjent", "unknown"):
+        return "unknown", "unknown"
+    if gender and len(text) > 1:  # not single letters such as 'g' as a whole column
+        return gender, "unknown"
+    if age:
+        return "unknown", age
+    tokens = text.split(" ")
+    for cut in range(1, len(tokens)):
+        left, right = " ".join(tokens[:cut]), " ".join(tokens[cut:])
+        for first, second in ((left, right), (right, left)):
+            g, a = GENDER_ALIASES.get(first), AGE_ALIASES.get(_age_key(second))
+            if g and a:
+                return g, a
+    return None
+
+
+# --- results ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in one line: line as Excel shows it (header = 1), column header, value, reason."""
+
+    line: int
+    column: str
+    value: str
+    message: str
+    key: str = ""
+    params: dict = field(default_factory=dict, compare=False)
+
+    def as_json(self) -> dict:
+        return {"line": self.line, "column": self.column, "value": self.value, "message": self.message}
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    line: int
+    raw: dict  # column -> text as read, without free-text and unknown columns
+    errors: list[RowError]
+
+
+CONTACT_COLUMNS = ["occurred_at", "hotspot_id", "lon", "lat", "area_id", "channel", "age_band", "gender",
+                   "youth_count", "team"]
+
+
+@dataclass
+class ParsedImport:
+    """A file read and validated, ready for :func:`dashboard.import_store.commit_import`."""
+
+    file_name: str
+    file_sha256: str
+    layout: str  # 'long' or 'wide'
+    rows_read: int  # data lines (non-empty lines below the header)
+    rows: pd.DataFrame  # CONTACT_COLUMNS + source_line + row_sha256, one per registration
+    rejected: list[RejectedRow]
+    notices: list[str]
+    columns: list[str] = field(default_factory=list)  # the header as found
+    duplicates_in_file: int = 0  # registrations equal to an earlier one in the same file
+
+    @property
+    def errors(self) -> list[RowError]:
+        return [error for row in self.rejected for error in row.errors]
+
+
+# --- places ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Place:
+    """Where a registration counts: a hotspot, a free point in an area, an area, or nowhere (online)."""
+
+    hotspot_id: str | None = None
+    area_id: str | None = None
+    lon: float | None = None
+    lat: float | None = None
+
+    def hash_key(self) -> str:
+        if self.hotspot_id:
+            return self.hotspot_id
+        if self.lon is not None:
+            return f"{self.lon:.{POINT_HASH_DECIMALS}f},{self.lat:.{POINT_HASH_DECIMALS}f}"
+        return f"area:{self.area_id}" if self.area_id else ""
+
+
+def _place_key(text: str) -> str:
+    return re.sub(r"\s+", " ", fold(text).replace("-", " ")).strip()
+
+
+class PlaceIndex:
+    """Hotspots and field areas, to resolve place names/ids and to locate points.
+
+    Parameters
+    ----------
+    hotspots : pandas.DataFrame
+        ``id, name, area_id`` and ``lon, lat`` (or a point ``geometry`` in WGS84); an optional
+        ``retired_at`` column: retired hotspots still resolve by name, but points never snap to them.
+    areas : geopandas.GeoDataFrame
+        ``id, name, geometry`` in WGS84, as from :func:`dashboard.geo.load_areas`.
+    """
+
+    def __init__(self, hotspots: pd.DataFrame, areas, *, snap_radius_m: float = SNAP_RADIUS_M):
+        if "lon" not in hotspots.columns:
+            hotspots = pd.DataFrame({"id": hotspots["id"], "name": hotspots["name"], "area_id": hotspots["area_id"],
+                                     "lon": hotspots.geometry.x, "lat": hotspots.geometry.y,
+                                     "retired_at": hotspots.get("retired_at")})
+        self.snap_radius_m = float(snap_radius_m)
+        self._names: dict[str, str] = {}  # key -> display name, for suggestions
+        keys: dict[str, set] = {}
+        for h in hotspots.itertuples(index=False):
+            place = Place(h.id, h.area_id)
+            for key in (_place_key(h.id), _place_key(h.name)):
+                keys.setdefault(key, set()).add(place)
+                self._names.setdefault(key, h.name)
+        for area_id, name in zip(areas["id"], areas["name"]):
+            for key in (_place_key(area_id), _place_key(name)):
+                if key not in keys:  # a hotspot of the same name wins
+                    keys[key] = {Place(None, area_id)}
+                    self._names.setdefault(key, name)
+        self._by_key = {key: next(iter(found)) if len(found) == 1 else None for key, found in keys.items()}
+        self._ambiguous = {key: sorted(p.hotspot_id for p in found) for key, found in keys.items() if len(found) > 1}
+        self._area_ids = list(areas["id"])
+        self._area_tree = shapely.STRtree(list(areas.geometry))
+        retired = hotspots["retired_at"].notna() if "retired_at" in hotspots.columns else pd.Series(False, hotspots.index)
+        active = hotspots[~retired.to_numpy()]
+        self._snap_ids = list(active["id"])
+        self._snap_areas = list(active["area_id"])
+        x, y = _TO_PROJECTED.transform(active["lon"].to_numpy(float), active["lat"].to_numpy(float))
+        self._snap_tree = shapely.STRtree(shapely.points(x, y))
+
+    @classmethod
+    def from_database(cls, db: Database) -> "PlaceIndex":
+        """The hotspots (retired ones too) and areas stored in ``db``."""
+        with db.read() as con:
+            hotspots = con.execute("SELECT id, name, area_id, lon, lat, retired_at FROM hotspots ORDER BY id").df()
+            areas = con.execute("SELECT id, name, geometry_geojson FROM areas ORDER BY sort_order").df()
+        geoms = shapely.from_geojson(areas["geometry_geojson"].to_numpy())
+        return cls(hotspots, pd.DataFrame({"id": areas["id"], "name": areas["name"], "geometry": geoms}))
+
+    def resolve(self, text: str) -> Place | None:
+        """The place named by a hotspot id or name (or an area's), else None."""
+        return self._by_key.get(_place_key(text))
+
+    def ambiguous(self, text: str) -> list[str]:
+        """Hotspot ids sharing this name (empty unless the name is ambiguous)."""
+        return self._ambiguous.get(_place_key(text), [])
+
+    def suggest(self, text: str, n: int = 3) -> list[str]:
+        """Names of up to ``n`` known places close to ``text`` (difflib)."""
+        close = difflib.get_close_matches(_place_key(text), list(self._names), n=n * 2, cutoff=0.6)
+        return list(dict.fromkeys(self._names[key] for key in close))[:n]
+
+    def locate(self, lons, lats) -> list[Place | None]:
+        """Place each WGS84 point: the nearest active hotspot within ``snap_radius_m``, else a free
+        point in its area; None for a point outside every area."""
+        lons, lats = np.asarray(lons, float), np.asarray(lats, float)
+        if not len(lons):
+            return []
+        points = shapely.points(lons, lats)
+        area_of = np.full(len(points), -1)
+        found_points, found_areas = self._area_tree.query(points, predicate="covered_by")
+        area_of[found_points[::-1]] = found_areas[::-1]  # the first area wins on a shared edge
+        x, y = _TO_PROJECTED.transform(lons, lats)
+        snap_to = np.full(len(points), -1)
+        if len(self._snap_ids):
+            near_points, near_hotspots = self._snap_tree.query_nearest(
+                shapely.points(x, y), max_distance=self.snap_radius_m, all_matches=False)
+            snap_to[near_points] = near_hotspots
+        located = []
+        for i in range(len(points)):
+            if area_of[i] < 0:
+                located.append(None)
+            elif snap_to[i] >= 0:
+                located.append(Place(self._snap_ids[snap_to[i]], self._snap_areas[snap_to[i]]))
+            else:
+                located.append(Place(None, self._area_ids[area_of[i]], round(float(lons[i]), POINT_STORE_DECIMALS),
+                                     round(float(lats[i]), POINT_STORE_DECIMALS)))
+        return located
+
+
+# --- reading bytes into a table --------------------------------------------------------------
+
+def _refuse(key: str, **params):
+    raise FeltkartError(key, **params)
+
+
+def _check_zip(data: bytes, file_name: str) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        _refuse("import.not_zip", file=file_name)
+    with archive:
+        members = archive.infolist()
+        total = sum(m.file_size for m in members)
+        if total > MAX_XLSX_UNCOMPRESSED_BYTES:
+            _refuse("import.zip_bomb", file=file_name, size=total // (1024 * 1024))
+        for m in members:
+            if m.file_size > XLSX_RATIO_CHECK_FROM_BYTES and m.file_size > MAX_XLSX_COMPRESSION_RATIO * max(m.compress_size, 1):
+                _refuse("import.zip_bomb", file=file_name, size=total // (1024 * 1024))
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        if value.date() in (date(1899, 12, 30), date(1899, 12, 31)):  # a time-only cell
+            return value.strftime("%H:%M")
+        return value.strftime("%d.%m.%Y") if value.time() == time(0) else value.strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, timedelta):
+        minutes = int(value.total_seconds() // 60)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_xlsx(data: bytes, file_name: str) -> tuple[list[tuple[int, list[str]]], list[str]]:
+    _check_zip(data, file_name)
+    import openpyxl  # only needed for xlsx
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken package
+        _refuse("import.xlsx_unreadable", file=file_name, reason=type(exc).__name__)
+    notices = []
+    try:
+        chosen = None
+        for sheet in book.worksheets:
+            records = [(n, [_cell_text(v) for v in row]) for n, row in enumerate(sheet.iter_rows(values_only=True), 1)]
+            if _find_header(records) is not None:
+                chosen = (sheet.title, records)
+                break
+            if chosen is None:
+                chosen = (sheet.title, records)
+        if chosen is None:
+            _refuse("import.empty", file=file_name)
+        if len(book.worksheets) > 1:
+            notices.append(i18n.t("import.notice.sheet", sheet=chosen[0], n=len(book.worksheets)))
+        return chosen[1], notices
+    finally:
+        book.close()
+
+
+def _decode(data: bytes, file_name: str) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (b"\x00" in data[:4096] and data[:4096].count(b"\x00") * 3 > len(data[:4096])):
+        _refuse("import.utf16", file=file_name)
+    if b"\x00" in data:
+        _refuse("import.not_text", file=file_name)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            _refuse("import.not_text", file=file_name)
+    sample = text[:65536]
+    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\t\r\n")
+    if controls > len(sample) // 100:
+        _refuse("import.not_text", file=file_name)
+    return text
+
+
+def _sniff_separator(text: str) -> str:
+    lines = [line for line in text.splitlines()[:HEADER_SEARCH_ROWS * 2] if line.strip()][:HEADER_SEARCH_ROWS]
+    for line in lines:  # the first line that reads as a header with some separator
+        for sep in (";", "\t", ","):
+            cells = [c.strip().strip('"') for c in line.split(sep)]
+            if len(cells) > 1 and sum(_column_kind(c) is not None for c in cells) >= 2:
+                return sep
+    for line in lines:
+        counts = {sep: line.count(sep) for sep in (";", "\t", ",")}
+        if max(counts.values()):
+            return max(counts, key=lambda s: counts[s])  # ties: ';' before tab before ','
+    return ";"
+
+
+def _read_csv(data: bytes, file_name: str) -> list[tuple[int, list[str]]]:
+    text = _decode(data, file_name)
+    sep = _sniff_separator(text)
+    try:
+        return [(n, [c.strip() for c in row]) for n, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=sep), 1)]
+    except csv.Error:
+        _refuse("import.not_text", file=file_name)
+
+
+def _read_table(data: bytes, file_name: str) -> tuple[list[tuple[int, list[str]]], list[str]]:
+    name = file_name.lower()
+    if data.startswith(b"PK\x03\x04") or name.endswith((".xlsx", ".xlsm")):
+        if not data.startswith(b"PK"):
+            _refuse("import.not_zip", file=file_name)
+        return _read_xlsx(data, file_name)
+    if data.startswith(b"\xd0\xcf\x11\xe0") or name.endswith(".xls"):
+        _refuse("import.old_xls", file=file_name)
+    return _read_csv(data, file_name), []
+
+
+# --- the header ------------------------------------------------------------------------------
+
+def _column_kind(header: str):
+    """'field:<name>', ('wide', gender, age), 'comment', 'silent', or None for unknown."""
+    key = fold(header)
+    if not key:
+        return None
+    if key in COLUMN_ALIASES:
+        return "field:" + COLUMN_ALIASES[key]
+    if key in COMMENT_COLUMNS:
+        return "comment"
+    if key in SILENT_COLUMNS:
+        return "silent"
+    wide = _wide_cell(header)
+    return ("wide", *wide) if wide else None
+
+
+def _find_header(records) -> int | None:
+    """Index in ``records`` of the header line: the first of the first non-empty lines with two
+    or more recognised column names."""
+    seen = 0
+    for index, (_, cells) in enumerate(records):
+        if not any(cells):
+            continue
+        recognised = [k for k in map(_column_kind, cells) if k not in (None, "comment", "silent")]
+        if len(recognised) >= 2:
+            return index
+        seen += 1
+        if seen >= HEADER_SEARCH_ROWS:
+            break
+    return None
+
+
+@dataclass
+class _Columns:
+    headers: list[str]
+    fields: dict[str, int]
+    wide: list[tuple[int, str, str]]
+    comments: list[str]
+    unknown: list[str]
+    unnamed: list[int]
+
+
+def _quote(names) -> str:
+    return ", ".join(f"«{n}»" for n in names)
+
+
+def _classify(headers: list[str], file_name: str) -> _Columns:
+    fields: dict[str, list[int]] = {}
+    wide: dict[tuple[str, str], list[int]] = {}
+    comments, unknown, unnamed = [], [], []
+    for index, header in enumerate(headers):
+        kind = _column_kind(header)
+        if not header:
+            unnamed.append(index)
+        elif kind is None:
+            unknown.append(header)
+        elif kind == "comment":
+            comments.append(header)
+        elif kind == "silent":
+            pass
+        elif isinstance(kind, tuple):
+            wide.setdefault(kind[1:], []).append(index)
+        else:
+            fields.setdefault(kind[6:], []).append(index)
+    for name, indexes in fields.items():
+        if len(indexes) > 1:
+            _refuse("import.duplicate_column", columns=_quote(headers[i] for i in indexes), field=FIELD_LABELS[name])
+    for (gender, age), indexes in wide.items():
+        if len(indexes) > 1:
+            _refuse("import.duplicate_column", columns=_quote(headers[i] for i in indexes),
+                    field=f"{vocab.GENDERS[gender]['nb']} {vocab.AGE_BANDS[age]['nb']}")
+    single = {name: indexes[0] for name, indexes in fields.items()}
+    for a, b in (("lat", "lon"), ("east", "north")):
+        if (a in single) != (b in single):
+            present, missing = (a, b) if a in single else (b, a)
+            _refuse("import.coordinate_pair", present=headers[single[present]], missing=FIELD_LABELS[missing])
+    wide_cols = [(indexes[0], g, a) for (g, a), indexes in wide.items()]
+    return _Columns(headers, single, wide_cols, comments, unknown, unnamed)
+
+
+# --- values ----------------------------------------------------------------------------------
+
+_DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})(?:[ T]+(.+))?$")
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(.+))?$")
+_HM = re.compile(r"^(\d{1,2})(?:[:.](\d{2})(?:[:.]\d{2}(?:\.\d+)?)?)?$")
+
+
+def _parse_date(text: str, today: date):
+    """(date, time or None) or an error (key, params)."""
+    match = _DMY.match(text) or _YMD.match(text)
+    if not match:
+        return None, ("import.row.bad_date", {})
+    a, b, c, rest = match.groups()
+    year, month, day = (int(a), int(b), int(c)) if match.re is _YMD else (int(c), int(b), int(a))
+    if year < 100:
+        year += 2000
+    try:
+        day_value = date(year, month, day)
+    except ValueError:
+        return None, ("import.row.no_such_date", {})
+    clock = None
+    if rest:
+        clock, error = _parse_time(rest)
+        if error:
+            return None, ("import.row.bad_date", {})
+    if day_value.year < FIRST_YEAR:
+        return None, ("import.row.date_too_old", {"year": FIRST_YEAR})
+    if day_value > today:
+        return None, ("import.row.date_future", {"today": i18n.fmt_date(today)})
+    return (day_value, clock), None
+
+
+def _parse_time(text: str):
+    text = re.sub(r"^kl\.?\s*", "", text.strip().casefold())
+    text = re.split(r"\s*[-–]\s*", text, maxsplit=1)[0]  # '18:00-20:00': the start
+    match = _HM.match(text) or re.match(r"^(\d{2})(\d{2})$", text)
+    if not match:
+        return None, ("import.row.bad_time", {})
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    if hour > 23 or minute > 59:
+        return None, ("import.row.bad_time", {})
+    return time(hour, minute), None
+
+
+def _parse_number(text: str) -> float | None:
+    text = re.sub(r"[\s\u00a0\u2009\u202f']", "", text).replace("−", "-")
+    if "," in text and "." in text:
+        text = text.replace(".", "").replace(",", ".")
+    elif text.count(",") == 1:
+        text = text.replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if np.isfinite(value) else None
+
+
+def _parse_count(text: str, allow_zero: bool):
+    """(count, error) where count 0 means 'no registration' (wide layout cells)."""
+    if not text:
+        return (0, None) if allow_zero else (None, ("import.row.count_missing", {}))
+    value = _parse_number(text)
+    if value is None or not float(value).is_integer():
+        return None, ("import.row.bad_count", {})
+    if value < 0:
+        return None, ("import.row.count_negative", {})
+    if value == 0 and not allow_zero:
+        return None, ("import.row.count_zero", {})
+    if value > 100000:
+        return None, ("import.row.count_too_large", {"max": 100000})
+    return int(value), None
+
+
+def _valid_list(mapping) -> str:
+    return ", ".join(labels["nb"].casefold() for labels in mapping.values())
+
+
+def _vocab_value(text: str, aliases: dict, missing_key: str, bad_key: str, valid: str, key_fn=fold):
+    if not text:
+        return None, (missing_key, {})
+    value = aliases.get(key_fn(text))
+    return (value, None) if value else (None, (bad_key, {"valid": valid}))
+
+
+# --- the rows --------------------------------------------------------------------------------
+
+@dataclass
+class _Row:
+    line: int
+    raw: dict
+    errors: list
+    occurred_at: datetime | None = None
+    place: Place | None = None
+    point: tuple[float, float] | None = None  # WGS84, still to be located
+    point_column: str = ""
+    point_text: str = ""
+    used_default_time: bool = False
+    channel: str | None = None
+    team: str | None = None
+    tallies: list = field(default_factory=list)  # (age_band, gender, count)
+
+
+class _Cached:
+    """Memoises a parser by its text: files repeat the same dates, places and labels many times."""
+
+    def __init__(self, fn):
+        self.fn, self.memo = fn, {}
+
+    def __call__(self, text):
+        try:
+            return self.memo[text]
+        except KeyError:
+            result = self.memo[text] = self.fn(text)
+            return result
+
+
+def parse_file(data: bytes, file_name: str, places: PlaceIndex, *, today: date | None = None,
+               progress=None) -> ParsedImport:
+    """Read and validate a registration file (CSV or XLSX).
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+    file_name : str
+        Its name, for messages and to tell .xlsx from .csv.
+    places : PlaceIndex
+        Hotspots and areas to resolve places against.
+    today : date, optional
+        Later dates are refused; default today in Europe/Oslo.
+    progress : callable, optional
+        Called with a fraction 0..1 while the lines are checked.
+
+    Raises
+    ------
+    FeltkartError
+        When the file cannot be used at all (see the module docstring).
+
+    Examples
+    --------
+    >>> parsed = parse_file(b"dato;kl;sted;kanal;alder;kjonn;antall\\n01.03.2024;18.30;Volla;gatefelt;13-15;gutt;3\\n",
+    ...                     "uke9.csv", PlaceIndex.from_database(Database()))  # doctest: +SKIP
+    >>> parsed.rows[["hotspot_id", "youth_count"]].values.tolist()  # doctest: +SKIP
+    [['volla', 3]]
+    """
+    if len(data) > MAX_IMPORT_BYTES:
+        _refuse("import.too_large", file=file_name, size=round(len(data) / (1024 * 1024), 1),
+                max=MAX_IMPORT_BYTES // (1024 * 1024))
+    if not data.strip(b" \t\r\n\xef\xbb\xbf;,"):
+        _refuse("import.empty", file=file_name)
+    today = today or datetime.now(OSLO).date()
+    records, notices = _read_table(data, file_name)
+    header_at = _find_header(records)
+    if header_at is None:
+        header_at = next((i for i, (_, cells) in enumerate(records) if any(cells)), None)
+        if header_at is None:
+            _refuse("import.empty", file=file_name)
+    header_line, headers = records[header_at]
+    columns = _classify(headers, file_name)
+    if "youth_count" in columns.fields:
+        layout, required = "long", LONG_REQUIRED
+    elif columns.wide:
+        layout, required = "wide", WIDE_REQUIRED
+    else:
+        layout, required = "long", LONG_REQUIRED
+    missing = [FIELD_LABELS[name] for name in required if name not in columns.fields]
+    if missing:
+        _refuse("import.missing_columns", file=file_name, missing=", ".join(missing),
+                found=_quote(h for h in headers if h) or "–")
+    body = [(n, cells) for n, cells in records[header_at + 1:] if any(cells)]
+    if not body:
+        _refuse("import.header_only", file=file_name)
+
+    if header_line > 1 and any(any(c) for _, c in records[:header_at]):
+        notices.append(i18n.t("import.notice.header_line", line=header_line))
+    if columns.comments:
+        notices.append(i18n.t("import.notice.comments_dropped", columns=_quote(columns.comments)))
+    if layout == "wide":
+        ignored = [headers[i] for i in (columns.fields.get("youth_count"),) if i is not None]
+        notices.append(i18n.t("import.notice.wide", n=len(columns.wide)))
+        if "channel" not in columns.fields:
+            notices.append(i18n.t("import.notice.default_channel"))
+    else:
+        ignored = [headers[i] for i, _, _ in columns.wide]
+    if columns.unknown or ignored:
+        notices.append(i18n.t("import.notice.unknown_dropped", columns=_quote(columns.unknown + ignored)))
+    wide_indexes = {i for i, _, _ in columns.wide} if layout == "wide" else set()
+    kept = sorted(set(columns.fields.values()) | wide_indexes)
+
+    rows = _check_rows(body, headers, kept, columns, layout, places, today, progress)
+    return _finish(file_name, hashlib.sha256(data).hexdigest(), layout, rows, notices, headers, columns, body)
+
+
+def _check_rows(body, headers, kept, columns: _Columns, layout, places: PlaceIndex, today, progress) -> list[_Row]:
+    lang = None
+    fields = columns.fields
+    date_of = _Cached(lambda text: _parse_date(text, today))
+    time_of = _Cached(_parse_time)
+    channel_of = _Cached(lambda text: _vocab_value(text, CHANNEL_ALIASES, "import.row.channel_missing",
+                                                   "import.row.bad_channel", _valid_list(vocab.CHANNELS)))
+    age_of = _Cached(lambda text: _vocab_value(text, AGE_ALIASES, "import.row.age_missing", "import.row.bad_age",
+                                               _valid_list(vocab.AGE_BANDS), _age_key))
+    gender_of = _Cached(lambda text: _vocab_value(text, GENDER_ALIASES, "import.row.gender_missing",
+                                                  "import.row.bad_gender", _valid_list(vocab.GENDERS)))
+    place_of = _Cached(lambda text: _resolve_place(text, places))
+    count_of = _Cached(lambda text: _parse_count(text, allow_zero=layout == "wide"))
+    number_of = _Cached(_parse_number)
+    width = len(headers)
+    rows = []
+    for done, (line, cells) in enumerate(body):
+        if progress and done % PROGRESS_EVERY_ROWS == 0:
+            progress(0.9 * done / len(body))
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        cells = [c[1:] if c.startswith("'") else c for c in cells]  # Excel's text marker
+        row = _Row(line, {headers[i]: cells[i] for i in kept}, [])
+        rows.append(row)
+
+        def error(name_or_index, key_params, value=None):
+            index = fields.get(name_or_index) if isinstance(name_or_index, str) else name_or_index
+            column = headers[index] if index is not None else FIELD_LABELS.get(name_or_index, str(name_or_index))
+            key, params = key_params
+            row.errors.append(RowError(line, column, cells[index] if value is None and index is not None else (value or ""),
+                                       i18n.t(key, lang, **params), key, params))
+
+        def cell(name) -> str:
+            index = fields.get(name)
+            return cells[index] if index is not None else ""
+
+        day, day_error = date_of(cell("date")) if cell("date") else (None, ("import.row.date_missing", {}))
+        if day_error:
+            error("date", day_error)
+        clock = None
+        if "time" in fields:
+            if cell("time"):
+                clock, time_error = time_of(cell("time"))
+                if time_error:
+                    error("time", time_error)
+            elif day and day[1] is not None:
+                clock = day[1]
+            else:
+                error("time", ("import.row.time_missing", {}))
+        elif day:
+            clock = day[1] if day[1] is not None else None
+        if day and not day_error and not row.errors:
+            row.occurred_at = datetime.combine(day[0], clock or DEFAULT_TIME)
+            row.used_default_time = clock is None
+        if "channel" in fields:
+            row.channel, channel_error = channel_of(cell("channel"))
+            if channel_error:
+                error("channel", channel_error)
+        else:
+            row.channel = DEFAULT_CHANNEL
+        team = cell("team")
+        if len(team) > MAX_TEAM_CHARS:
+            error("team", ("import.row.team_too_long", {"max": MAX_TEAM_CHARS}))
+        row.team = team or None
+        _check_place(row, cell, fields, headers, error, place_of, number_of)
+        if layout == "long":
+            age, age_error = age_of(cell("age_band"))
+            gender, gender_error = gender_of(cell("gender"))
+            count, count_error = count_of(cell("youth_count"))
+            for name, problem in (("age_band", age_error), ("gender", gender_error), ("youth_count", count_error)):
+                if problem:
+                    error(name, problem)
+            if not (age_error or gender_error or count_error):
+                row.tallies.append((age, gender, count))
+        else:
+            for index, gender, age in columns.wide:
+                count, count_error = count_of(cells[index])
+                if count_error:
+                    error(index, count_error)
+                elif count:
+                    row.tallies.append((age, gender, count))
+    _locate_points(rows, places, lang)
+    if progress:
+        progress(1.0)
+    return rows
+
+
+def _resolve_place(text: str, places: PlaceIndex):
+    found = places.resolve(text)
+    if found:
+        return found, None
+    ambiguous = places.ambiguous(text)
+    if ambiguous:
+        return None, ("import.row.ambiguous_place", {"ids": ", ".join(ambiguous)})
+    suggestions = places.suggest(text)
+    if suggestions:
+        return None, ("import.row.unknown_place_suggest", {"suggestions": " eller ".join(f"«{s}»" for s in suggestions)})
+    return None, ("import.row.unknown_place", {})
+
+
+def _check_place(row: _Row, cell, fields, headers, error, place_of, number_of) -> None:
+    place_text = cell("place")
+    if place_text:
+        row.place, problem = place_of(place_text)
+        if problem:
+            error("place", problem)
+        return
+    for a, b, projected in (("lat", "lon", False), ("east", "north", True)):
+        if a not in fields:
+            continue
+        first, second = cell(a), cell(b)
+        if not first and not second:
+            continue
+        if not first or not second:
+            error(a if not first else b, ("import.row.coordinate_missing", {"other": headers[fields[b if not first else a]]}))
+            return
+        v1, v2 = number_of(first), number_of(second)
+        for name, value in ((a, v1), (b, v2)):
+            if value is None:
+                error(name, ("import.row.bad_coordinate", {}))
+        if v1 is None or v2 is None:
+            return
+        if projected:
+            east, north = v1, v2
+            if not (100_000 <= east <= 900_000 and 6_000_000 <= north <= 8_000_000):
+                error(a, ("import.row.utm_range", {}), value=f"{first} / {second}")
+                return
+            lon, lat = _TO_WGS84.transform(east, north)
+        else:
+            lat, lon = v1, v2
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                error(a, ("import.row.latlon_range", {}), value=f"{first} / {second}")
+                return
+        row.point, row.point_column = (lon, lat), f"{headers[fields[a]]}/{headers[fields[b]]}"
+        row.point_text = f"{first} / {second}"
+        return
+    if row.channel is not None and row.channel not in vocab.ONLINE_CHANNELS:
+        error("place", ("import.row.place_missing", {}), value="")
+    row.place = Place()
+
+
+def _locate_points(rows: list[_Row], places: PlaceIndex, lang) -> None:
+    pending = [row for row in rows if row.point is not None]
+    located = places.locate([r.point[0] for r in pending], [r.point[1] for r in pending])
+    for row, place in zip(pending, located):
+        if place is None:
+            key, params = "import.row.outside_areas", {}
+            row.errors.append(RowError(row.line, row.point_column, row.point_text, i18n.t(key, lang), key, params))
+        row.place = place
+
+
+def _row_sha256(occurred_at: datetime, place: Place, channel, age, gender, count, team) -> str:
+    text = "|".join((occurred_at.isoformat(timespec="minutes"), place.hash_key(), channel, age, gender, str(count),
+                     fold(team) if team else ""))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _finish(file_name, file_sha256, layout, rows: list[_Row], notices, headers, columns: _Columns, body) -> ParsedImport:
+    out = {name: [] for name in CONTACT_COLUMNS + ["source_line", "row_sha256"]}
+    rejected, seen, duplicates, default_time = [], set(), 0, False
+    for row in rows:
+        if row.errors:
+            rejected.append(RejectedRow(row.line, row.raw, row.errors))
+            continue
+        place = row.place or Place()
+        if place.area_id is None and row.channel not in vocab.ONLINE_CHANNELS:  # cannot happen; keep the CHECK safe
+            continue
+        default_time = default_time or row.used_default_time
+        for age, gender, count in row.tallies:
+            digest = _row_sha256(row.occurred_at, place, row.channel, age, gender, count, row.team)
+            if digest in seen:
+                duplicates += 1
+                continue
+            seen.add(digest)
+            for name, value in (("occurred_at", row.occurred_at), ("hotspot_id", place.hotspot_id),
+                                ("lon", place.lon), ("lat", place.lat), ("area_id", place.area_id),
+                                ("channel", row.channel), ("age_band", age), ("gender", gender),
+                                ("youth_count", count), ("team", row.team), ("source_line", row.line),
+                                ("row_sha256", digest)):
+                out[name].append(value)
+    frame = pd.DataFrame({
+        "occurred_at": pd.to_datetime(pd.Series(out["occurred_at"], dtype=object)).astype("datetime64[us]"),
+        "hotspot_id": pd.Series(out["hotspot_id"], dtype=object),
+        "lon": pd.Series(out["lon"], dtype="float64"),
+        "lat": pd.Series(out["lat"], dtype="float64"),
+        **{name: pd.Series(out[name], dtype=object) for name in ("area_id", "channel", "age_band", "gender")},
+        "youth_count": pd.Series(out["youth_count"], dtype="int64"),
+        "team": pd.Series(out["team"], dtype=object),
+        "source_line": pd.Series(out["source_line"], dtype="int64"),
+        "row_sha256": pd.Series(out["row_sha256"], dtype=object),
+    })
+    if default_time:
+        notices.append(i18n.t("import.notice.default_time"))
+    if duplicates:
+        notices.append(i18n.t("import.notice.in_file_duplicates", n=duplicates))
+    if columns.unnamed and any(len(cells) > i and cells[i] for _, cells in body for i in columns.unnamed):
+        notices.append(i18n.t("import.notice.unnamed_dropped", n=len(columns.unnamed)))
+    return ParsedImport(file_name, file_sha256, layout, len(body), frame, rejected, notices, list(headers), duplicates)
