@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from dashboard import exporters, queries, reports, summaries
+from dashboard import disclosure, exporters, queries, reports, summaries
 from dashboard.exporters import SUPPRESSED
 from dashboard.filters import Filter
 
@@ -514,8 +514,8 @@ def test_safe_filename_is_short_and_plain():
 
 def test_docstring_examples():
     import doctest
-    results = doctest.testmod(exporters, extraglobs={"pd": pd})
-    assert results.attempted >= 3 and results.failed == 0
+    results = [doctest.testmod(module, extraglobs={"pd": pd}) for module in (exporters, disclosure)]
+    assert sum(r.attempted for r in results) >= 3 and sum(r.failed for r in results) == 0
 
 
 def test_neutralise_frame_string_and_category_columns():
