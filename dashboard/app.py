@@ -17,7 +17,8 @@ from dashboard.errors import FeltkartError
 st.set_page_config(page_title="Feltkart", page_icon="🗺️", layout="wide")  # an emoji icon needs no font download
 
 PAGES = (("oversikt", "views/oversikt.py", ":material/dashboard:"), ("kart", "views/kart.py", ":material/map:"),
-         ("tid", "views/tid.py", ":material/schedule:"), ("trender", "views/trender.py", ":material/trending_up:"))
+         ("tid", "views/tid.py", ":material/schedule:"), ("trender", "views/trender.py", ":material/trending_up:"),
+         ("data", "views/data.py", ":material/database:"))
 
 
 def forward_to_overview() -> None:

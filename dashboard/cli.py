@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from datetime import date, datetime
+from pathlib import Path
 
 from dashboard import i18n, queries, reports
 from dashboard.db import Database
@@ -34,8 +35,8 @@ def cmd_init(args) -> int:
     from dashboard.seed import ensure_database
 
     db = Database(args.db)
-    if ensure_database(db, progress=_progress):
-        print(i18n.t("init.created", path=db.path))
+    if ensure_database(db, progress=_progress, demo_data=not args.empty):
+        print(i18n.t("init.created_empty" if args.empty else "init.created", path=db.path))
     else:
         print(i18n.t("init.ready", path=db.path))
     return 0
@@ -65,6 +66,8 @@ def cmd_report_summary(args) -> int:
 
 def cmd_places(args) -> int:
     places = queries.run(_ready(args), "places")
+    if not args.all:
+        places = places[places["retired_at"].isna()]
     records = [
         {"id": p.id, "name": p.name, "kind": p.kind, "area_id": p.area_id, "lat": float(p.lat),
          "lon": float(p.lon), "approximate": bool(p.approximate)}
@@ -77,6 +80,103 @@ def cmd_places(args) -> int:
             flag = " ~" if p["approximate"] else ""
             print(f"{p['id']:<28} {p['kind']:<12} {p['area_id']:<28} {p['lat']:.5f} {p['lon']:.5f}{flag}  {p['name']}")
     return 0
+
+
+def _point(args) -> tuple[float | None, float | None]:
+    """(lon, lat) from --lat/--lon (WGS84) or --north/--east (EUREF89 UTM 33), or (None, None)."""
+    from dashboard import geo
+
+    if args.east is not None and args.north is not None:
+        return geo.utm33_to_wgs84(args.east, args.north)
+    return args.lon, args.lat
+
+
+def cmd_places_add(args) -> int:
+    from dashboard.places import add_hotspot
+
+    lon, lat = _point(args)
+    if lon is None or lat is None:
+        raise FeltkartError("cli.point_required")
+    hotspot_id = add_hotspot(_ready(args), name=args.name, kind=args.kind, lon=lon, lat=lat, area_id=args.area,
+                             approximate=args.approximate, source=args.source)
+    print(i18n.t("place.added", id=hotspot_id))
+    return 0
+
+
+def cmd_places_change(args) -> int:
+    from dashboard.places import update_hotspot
+
+    lon, lat = _point(args)
+    change = update_hotspot(_ready(args), args.id, name=args.name, kind=args.kind, lon=lon, lat=lat, area_id=args.area)
+    print(json.dumps(change, ensure_ascii=False, default=str) if args.json else i18n.t("place.saved", id=args.id))
+    return 0
+
+
+def cmd_places_retire(args) -> int:
+    from dashboard.places import retire_hotspot
+
+    retire_hotspot(_ready(args), args.id, retired=not args.undo)
+    print(i18n.t("place.saved", id=args.id))
+    return 0
+
+
+def cmd_geodata_import(args) -> int:
+    from dashboard.geodata_import import import_geodata
+
+    changes = import_geodata(Database(args.db), args.file, replace=args.replace, dry_run=args.dry_run,
+                             layer=args.layer, id_field=args.id_field, name_field=args.name_field)
+    print(json.dumps(changes.as_dict(), ensure_ascii=False) if args.json else changes.text())
+    return 0
+
+
+def cmd_export_view(args) -> int:
+    from dashboard import exporters, summaries
+    from dashboard.filters import Filter
+
+    db = _ready(args)
+    flt = Filter(args.start, args.end, areas=tuple(args.area or ()), channels=tuple(args.channel or ()),
+                 compare=args.compare)
+    comparison = flt.comparison()
+    ratio = flt.days / comparison.days if comparison else 1.0
+    run = lambda name, f: queries.run_filtered(db, name, f)  # noqa: E731
+    notes = queries.run(db, "trend_notes", start_date=flt.start, end_date=flt.end, area_ids=list(flt.areas),
+                        shareable_only=True, include_archived=False)
+    hotspots = summaries.hotspot_table(run("hits_by_hotspot", flt), run("hits_by_hotspot", comparison) if comparison
+                                       else None, ratio, run("hotspot_profiles", flt), notes, "nb")
+    areas = summaries.area_table(run("hits_by_area", flt), run("hits_by_area", comparison) if comparison else None,
+                                 ratio, queries.run(db, "areas"), "nb")
+    threshold = None if args.no_suppress else args.threshold
+    suffix = args.output.suffix.lower()
+    if suffix == ".geojson":
+        data = exporters.to_geojson_bytes(hotspots, suppress_below=threshold)
+    else:
+        frames = exporters.view_frames(hotspots, areas, "nb", suppress_below=threshold)
+        data = (exporters.to_xlsx_bytes(frames) if suffix == ".xlsx"
+                else exporters.to_csv_bytes(next(iter(frames.values()))))
+    args.output.write_bytes(data)
+    print(i18n.t("cli.wrote", path=args.output, bytes=i18n.fmt_int(len(data))))
+    return 0
+
+
+def cmd_export_annual(args) -> int:
+    from dashboard import exporters
+
+    report = reports.annual_report(_ready(args), args.year)
+    frames = exporters.annual_report_frames(report)
+    suffix = args.output.suffix.lower()
+    data = exporters.to_xlsx_bytes(frames) if suffix == ".xlsx" else exporters.to_csv_bytes(next(iter(frames.values())))
+    args.output.write_bytes(data)
+    print(i18n.t("cli.wrote", path=args.output, bytes=i18n.fmt_int(len(data))))
+    return 0
+
+
+def _output(suffixes: tuple[str, ...]):
+    def parse(text: str) -> Path:
+        path = Path(text)
+        if path.suffix.lower() not in suffixes:
+            raise argparse.ArgumentTypeError(i18n.t("cli.bad_suffix", path=text, valid=", ".join(suffixes)))
+        return path
+    return parse
 
 
 def cmd_notes_add(args) -> int:
@@ -100,6 +200,72 @@ def cmd_notes_list(args) -> int:
         for n in records:
             place = n["hotspot_id"] or n["area_id"]
             print(f"{n['id']:>4}  {n['period_start']}..{n['period_end']}  {place:<28} {','.join(n['tags']):<22} {n['text'][:60]}")
+    return 0
+
+
+# --- import, batches, undo (dashboard.importer / dashboard.import_store) ---
+
+def cmd_import(args) -> int:
+    from pathlib import Path
+
+    from dashboard.import_store import commit_import, print_report
+    from dashboard.importer import MAX_IMPORT_BYTES, PlaceIndex, parse_file
+
+    db = _ready(args)
+    path = Path(args.file)
+    if not path.is_file():
+        raise FeltkartError("import.file_missing", path=str(path))
+    size = path.stat().st_size
+    if size > MAX_IMPORT_BYTES:  # before reading it into memory
+        raise FeltkartError("import.too_large", file=path.name, size=round(size / (1024 * 1024), 1),
+                            max=MAX_IMPORT_BYTES // (1024 * 1024))
+    parsed = parse_file(path.read_bytes(), path.name, PlaceIndex.from_database(db))
+    report = commit_import(db, parsed, strict=args.strict, dry_run=args.dry_run, source_name=path.name)
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        print_report(report, path.name)
+    if report.refused:
+        if args.json:
+            print(f"feltkart: {report.refused_reason}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_batches(args) -> int:
+    from dashboard.import_store import list_batches
+
+    batches = list_batches(_ready(args))
+
+    def stamp(value):
+        import pandas as pd
+
+        return None if pd.isna(value) else value.isoformat(sep=" ", timespec="minutes")
+
+    records = [
+        {"id": int(b.id), "kind": b.kind, "source_name": b.source_name, "layout": b.layout if isinstance(b.layout, str) else None,
+         "created_at": stamp(b.created_at), "rows_read": int(b.rows_read), "rows_imported": int(b.rows_imported),
+         "rows_rejected": int(b.rows_rejected), "rows_duplicate": int(b.rows_duplicate), "undone_at": stamp(b.undone_at)}
+        for b in batches.itertuples()
+    ]
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False, indent=1))
+    elif not records:
+        print(i18n.t("import.no_batches"))
+    else:
+        for b in records:
+            undone = i18n.t("import.batch_undone", at=b["undone_at"]) if b["undone_at"] else ""
+            print(i18n.t("import.batch_line", id=b["id"], at=b["created_at"], kind=b["kind"], source=b["source_name"],
+                         read=b["rows_read"], imported=b["rows_imported"], rejected=b["rows_rejected"],
+                         duplicate=b["rows_duplicate"], undone=undone))
+    return 0
+
+
+def cmd_undo(args) -> int:
+    from dashboard.import_store import undo_batch
+
+    removed = undo_batch(_ready(args), args.batch_id)
+    print(i18n.t("import.undone", batch=args.batch_id, n=i18n.fmt_int(removed)))
     return 0
 
 
@@ -144,6 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = commands.add_parser("init", parents=[common],
                                help="make the database ready: create the demo if missing, migrate if old")
+    init.add_argument("--empty", action="store_true",
+                      help="a new database without demo data or places (then: geodata import, import)")
     init.set_defaults(func=cmd_init)
 
     report = commands.add_parser("report", help="the annual report's tables and yearly summaries")
@@ -175,9 +343,77 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--archived", action="store_true", help="include archived notes")
     listing.set_defaults(func=cmd_notes_list)
 
-    places = commands.add_parser("places", parents=[common], help="list the hotspots")
+    imports = commands.add_parser("import", parents=[common], help="import registrations from a CSV or XLSX file")
+    imports.add_argument("file", metavar="FILE", help="CSV (; , or tab; UTF-8 or Windows-1252) or XLSX")
+    imports.add_argument("--strict", action="store_true", help="refuse the whole file if any line has an error")
+    imports.add_argument("--dry-run", action="store_true", help="check and count, but store nothing")
+    imports.add_argument("--json", action="store_true", help="print the result as JSON")
+    imports.set_defaults(func=cmd_import)
+    batches = commands.add_parser("batches", parents=[common], help="list the imports")
+    batches.add_argument("--json", action="store_true", help="print JSON")
+    batches.set_defaults(func=cmd_batches)
+    undo = commands.add_parser("undo", parents=[common], help="undo an import: remove its registrations")
+    undo.add_argument("batch_id", metavar="BATCH_ID", type=int, help="the import's number (see 'feltkart batches')")
+    undo.set_defaults(func=cmd_undo)
+
+    places = commands.add_parser("places", parents=[common], help="list and manage the hotspots")
     places.add_argument("--json", action="store_true", help="print JSON")
+    places.add_argument("--all", action="store_true", help="include retired hotspots")
     places.set_defaults(func=cmd_places)
+    place_commands = places.add_subparsers(dest="places_command", metavar="ACTION")
+    point = argparse.ArgumentParser(add_help=False)
+    point.add_argument("--lat", type=float, help="WGS84 latitude")
+    point.add_argument("--lon", type=float, help="WGS84 longitude")
+    point.add_argument("--north", type=float, help="EUREF89 UTM 33 (EPSG:25833) north")
+    point.add_argument("--east", type=float, help="EUREF89 UTM 33 (EPSG:25833) east")
+    point.add_argument("--area", metavar="ID", help="the area (default: the one the point lies in)")
+    add_place = place_commands.add_parser("add", parents=[common, point], help="add a hotspot")
+    add_place.add_argument("--name", required=True)
+    add_place.add_argument("--kind", required=True, help="station, school, park, centre, sports, beach, ...")
+    add_place.add_argument("--approximate", action="store_true", help="the position is an estimate")
+    add_place.add_argument("--source", help="where the coordinate comes from")
+    add_place.set_defaults(func=cmd_places_add)
+    change = place_commands.add_parser("change", parents=[common, point],
+                                       help="rename, move or re-classify a hotspot (registrations keep their place)")
+    change.add_argument("id")
+    change.add_argument("--name")
+    change.add_argument("--kind")
+    change.add_argument("--json", action="store_true", help="print before and after as JSON")
+    change.set_defaults(func=cmd_places_change)
+    retire = place_commands.add_parser("retire", parents=[common], help="retire a hotspot (history is kept)")
+    retire.add_argument("id")
+    retire.add_argument("--undo", action="store_true", help="bring it back")
+    retire.set_defaults(func=cmd_places_retire)
+
+    geodata = commands.add_parser("geodata", help="areas and hotspots from GeoJSON or GeoPackage files")
+    geodata_commands = geodata.add_subparsers(dest="geodata_command", required=True, metavar="ACTION")
+    geodata_import = geodata_commands.add_parser("import", parents=[common],
+                                                 help="add/update areas (polygons) or hotspots (points), any CRS")
+    geodata_import.add_argument("file", type=Path)
+    geodata_import.add_argument("--replace", action="store_true", help="the file is the whole set: remove what is missing")
+    geodata_import.add_argument("--dry-run", action="store_true", help="only report the changes")
+    geodata_import.add_argument("--layer", help="the layer of a GeoPackage with several")
+    geodata_import.add_argument("--id-field", help="the property holding the id (default: id)")
+    geodata_import.add_argument("--name-field", help="the property holding the name (default: name)")
+    geodata_import.add_argument("--json", action="store_true", help="print the changes as JSON")
+    geodata_import.set_defaults(func=cmd_geodata_import)
+
+    export = commands.add_parser("export", help="files of the figures, safe to share")
+    export_commands = export.add_subparsers(dest="export_command", required=True, metavar="WHAT")
+    view = export_commands.add_parser("view", parents=[common], help="hits per hotspot and area for a filter")
+    view.add_argument("--from", dest="start", type=_date, required=True, metavar="YYYY-MM-DD")
+    view.add_argument("--to", dest="end", type=_date, required=True, metavar="YYYY-MM-DD")
+    view.add_argument("--area", nargs="*", metavar="ID")
+    view.add_argument("--channel", nargs="*", metavar="ID")
+    view.add_argument("--compare", choices=("previous", "last_year", "none"), default="last_year")
+    view.add_argument("--threshold", type=int, default=5, help="hide counts below this (default 5)")
+    view.add_argument("--no-suppress", action="store_true", help="show small counts (only for the team itself)")
+    view.add_argument("-o", "--output", type=_output((".csv", ".xlsx", ".geojson")), required=True)
+    view.set_defaults(func=cmd_export_view)
+    annual_export = export_commands.add_parser("annual", parents=[common], help="the annual report's tables")
+    annual_export.add_argument("--year", type=_year, required=True)
+    annual_export.add_argument("-o", "--output", type=_output((".csv", ".xlsx")), required=True)
+    annual_export.set_defaults(func=cmd_export_annual)
     return parser
 
 

@@ -54,6 +54,10 @@ LOCAL_TIMEZONE = "Europe/Oslo"
 _TEXT = {
     "sheet.places": {"nb": "Treff per sted", "en": "Hits by place"},
     "sheet.summary": {"nb": "Sammendrag", "en": "Summary"},
+    "sheet.hotspots": {"nb": "Treffsteder", "en": "Hotspots"},
+    "column.change_pct": {"nb": "Endring (%)", "en": "Change (%)"},
+    "column.judgement": {"nb": "Vurdering", "en": "Assessment"},
+    "sheet.areas": {"nb": "Områder", "en": "Areas"},
     "summary.item": {"nb": "Post", "en": "Item"},
     "summary.previous": {"nb": "Treff på gata og på skolene i {year}", "en": "Street and school hits in {year}"},
     "summary.change": {"nb": "Endring fra {year} (antall treff)", "en": "Change from {year} (hits)"},
@@ -401,6 +405,42 @@ def annual_report_frames(report: AnnualReport, lang: str = "nb") -> dict[str, pd
     summary = pd.DataFrame({_text("summary.item", lang): [label for label, _ in items],
                             hits: pd.Series([value for _, value in items], dtype=object)})
     return {_text("sheet.places", lang): rows, _text("sheet.summary", lang): summary}
+
+
+def view_frames(hotspots: pd.DataFrame, areas: pd.DataFrame, lang: str = "nb",
+                suppress_below: int | None = SUPPRESS_BELOW_COUNT) -> dict[str, pd.DataFrame]:
+    """The current filtered view as sheets: hits per hotspot and per area with the comparison, the
+    change in percent (a number, for Excel) and its judgement in words, from
+    :func:`summaries.hotspot_table` and :func:`summaries.area_table`.
+
+    With ``suppress_below`` (the default, for files meant for partners) small counts become ":"
+    and the change is left out wherever either of its counts is hidden."""
+    _check_lang(lang)
+    hits, before = i18n.t("table.hits", lang), i18n.t("table.hits_before", lang)
+    change, judgement = _text("column.change_pct", lang), _text("column.judgement", lang)
+
+    def figures(frame: pd.DataFrame) -> dict[str, pd.Series]:
+        now, then = frame["hits"].astype("int64"), frame["hits_before"]
+        percent = (frame["change"] * 100).round(1)
+        words = frame.apply(lambda r: "" if pd.isna(r["hits_before"]) else i18n.t(
+            "change.rise" if r["direction"] > 0 else "change.fall" if r["direction"] < 0 else "change.none", lang),
+            axis=1)
+        if suppress_below is not None:
+            now = suppress_series(now, suppress_below)
+            if then.notna().all():
+                then = suppress_series(then.fillna(0).astype("int64"), suppress_below)
+            hidden = (now == SUPPRESSED) | (then == SUPPRESSED)
+            percent, words = percent.where(~hidden), words.where(~hidden, "")
+        return {hits: now.to_numpy(), before: then.to_numpy(), change: percent.to_numpy(), judgement: words.to_numpy()}
+
+    places = pd.DataFrame({
+        i18n.t("table.place", lang): hotspots["name"].to_numpy(),
+        i18n.t("table.kind", lang): hotspots["kind_label"].to_numpy(),
+        i18n.t("table.area", lang): hotspots["area_name"].to_numpy(),
+        **figures(hotspots),
+    })
+    area_sheet = pd.DataFrame({i18n.t("table.area", lang): areas["area_name"].to_numpy(), **figures(areas)})
+    return {_text("sheet.hotspots", lang): places, _text("sheet.areas", lang): area_sheet}
 
 
 # --- file names ----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import shapely
-from pyproj import CRS
+from pyproj import CRS, Transformer
 
 from dashboard import vocab
 from dashboard.filters import PLACE_ID
@@ -41,6 +41,9 @@ WGS84 = CRS.from_epsg(4326)
 PROJECTED_CRS = "EPSG:25833"  # ETRS89 / UTM 33N, metres; used for all distance work
 AREA_BUFFER_M = 1500.0  # areas reach at most this far from their own hotspots
 AREA_GRID_DEG = 1e-6  # area vertices are snapped to this lon/lat grid (6 decimals)
+
+
+_FROM_UTM33 = Transformer.from_crs("EPSG:25833", "EPSG:4326", always_xy=True)
 
 
 class GeodataError(ValueError):
@@ -354,6 +357,12 @@ def _polygonal(geom):
     parts = [q for p in parts for q in shapely.get_parts(p)]
     merged = parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
     return shapely.orient_polygons(merged)
+
+
+def utm33_to_wgs84(east: float, north: float) -> tuple[float, float]:
+    """EUREF89 UTM zone 33 (EPSG:25833, what Norwegian municipalities use) to WGS84 (lon, lat)."""
+    lon, lat = _FROM_UTM33.transform(east, north)
+    return float(lon), float(lat)
 
 
 def area_of_point(lon: float, lat: float, areas: gpd.GeoDataFrame) -> str | None:

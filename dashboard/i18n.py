@@ -117,7 +117,49 @@ MESSAGES: dict[str, dict[str, str]] = {
               "reload the note and apply your text again.",
     },
     "note.added": {"nb": "La til notat nr. {id}.", "en": "Added note {id}."},
+    "cli.point_required": {
+        "nb": "Oppgi et punkt: --lat og --lon (WGS84) eller --north og --east (UTM 33).",
+        "en": "Give a point: --lat and --lon (WGS84) or --north and --east (UTM 33).",
+    },
+    "cli.wrote": {"nb": "Skrev {path} ({bytes} byte).", "en": "Wrote {path} ({bytes} bytes)."},
+    "cli.bad_suffix": {"nb": "{path}: filtypen må være en av {valid}.", "en": "{path}: the file type must be one of {valid}."},
     "cli.bad_date": {"nb": "Ugyldig dato «{value}»: bruk ÅÅÅÅ-MM-DD.", "en": "Invalid date '{value}': use YYYY-MM-DD."},
+    # places and geodata
+    "place.outside_areas": {
+        "nb": "Punktet ({lat}, {lon}) ligger ikke i noe område.", "en": "The point ({lat}, {lon}) lies in no area.",
+    },
+    "place.unknown_area": {"nb": "Ukjent område «{area}».", "en": "Unknown area '{area}'."},
+    "place.not_in_area": {
+        "nb": "Punktet ligger i området «{found}», ikke i «{area}».", "en": "The point lies in the area '{found}', not in '{area}'.",
+    },
+    "place.unknown_hotspot": {"nb": "Ukjent treffsted «{hotspot}».", "en": "Unknown hotspot '{hotspot}'."},
+    "place.unknown_kind": {"nb": "Ukjent stedstype «{kind}». Gyldige: {valid}.", "en": "Unknown place type '{kind}'. Valid: {valid}."},
+    "place.name_required": {"nb": "Treffstedet må ha et navn.", "en": "The hotspot needs a name."},
+    "place.added": {"nb": "La til treffstedet {id}.", "en": "Added the hotspot {id}."},
+    "place.saved": {"nb": "Lagret treffstedet {id}.", "en": "Saved the hotspot {id}."},
+    "geodata.mixed": {
+        "nb": "{path} blander geometrityper ({kinds}); bruk én fil for områder (flater) og én for treffsteder (punkter).",
+        "en": "{path} mixes geometry types ({kinds}); use one file of areas (polygons) and one of hotspots (points).",
+    },
+    "geodata.no_field": {
+        "nb": "{path} har ingen egenskap «{field}». Egenskaper i fila: {fields}. Oppgi hvilken som er id og navn (--id-field, --name-field).",
+        "en": "{path} has no property '{field}'. Properties in the file: {fields}. Say which is the id and the name (--id-field, --name-field).",
+    },
+    "geodata.too_large": {"nb": "{path} er større enn {mb} MB.", "en": "{path} is larger than {mb} MB."},
+    "geodata.in_use": {
+        "nb": "{path}: kan ikke fjerne {ids}: {count} registreringer, notater eller treffsteder viser til dem. "
+              "Pensjoner treffsteder i stedet, eller importer uten --replace.",
+        "en": "{path}: cannot remove {ids}: {count} registrations, notes or hotspots refer to them. "
+              "Retire hotspots instead, or import without --replace.",
+    },
+    "geodata.hotspots_outside": {
+        "nb": "{path}: {count} treffsteder ville havnet utenfor sitt område ({ids}). Flytt dem eller endre områdene.",
+        "en": "{path}: {count} hotspots would fall outside their area ({ids}). Move them or change the areas.",
+    },
+    "geodata.changes": {
+        "nb": "{layer}: {added} nye, {removed} fjernet, {renamed} nytt navn, {moved} flyttet, {reclassified} endret type/område, {unchanged} uendret, {kept} beholdt (ikke i fila).",
+        "en": "{layer}: {added} added, {removed} removed, {renamed} renamed, {moved} moved, {reclassified} re-classified, {unchanged} unchanged, {kept} kept (not in the file).",
+    },
     # demo
     "demo.progress": {"nb": "Lager demodata: {step}", "en": "Building demo data: {step}"},
     "demo.has_real_data": {
@@ -125,6 +167,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{path} holds {batches} imported files of real registrations; demo will not overwrite them. Use --force if you really mean it.",
     },
     "init.created": {"nb": "Laget demodatabasen {path}.", "en": "Created the demo database {path}."},
+    "init.created_empty": {
+        "nb": "Laget en tom database {path}. Neste: feltkart geodata import (områder, så treffsteder), så feltkart import.",
+        "en": "Created an empty database {path}. Next: feltkart geodata import (areas, then hotspots), then feltkart import.",
+    },
     "init.ready": {"nb": "Databasen {path} er klar.", "en": "The database {path} is ready."},
     "demo.no_data": {
         "nb": "Ingen demodata før {until}: demodataene begynner i {first}. Ingenting ble endret.",
@@ -301,6 +347,80 @@ MESSAGES.update({
     },
     "table.busiest": {"nb": "Travlest", "en": "Busiest"},
     "table.age_mix": {"nb": "Alder", "en": "Age"},
+    "nav.data": {"nb": "Data", "en": "Data"},
+    "data.title": {"nb": "Data", "en": "Data"},
+    "data.tab.import": {"nb": "Importer registreringer", "en": "Import registrations"},
+    "data.tab.history": {"nb": "Importhistorikk", "en": "Import history"},
+    "data.tab.places": {"nb": "Steder", "en": "Places"},
+    "data.tab.export": {"nb": "Eksport", "en": "Export"},
+    "data.import.help": {
+        "nb": "CSV eller Excel (XLSX) fra fagsystemet eller tellelister: én rad per telling (dato, klokkeslett, sted, kanal, "
+              "aldersgruppe, kjønn, antall) eller én rad per besøk med tellekolonner som «gutter 13-15». Du ser en "
+              "forhåndsvisning og en feilrapport før noe lagres. Fritekstkolonner importeres aldri.",
+        "en": "CSV or Excel (XLSX) from the case system or tally sheets: one row per tally (date, time, place, channel, "
+              "age band, gender, count) or one row per visit with count columns such as 'gutter 13-15'. You see a "
+              "preview and an error report before anything is saved. Free-text columns are never imported.",
+    },
+    "data.import.file": {"nb": "Fil", "en": "File"},
+    "data.import.reading": {"nb": "Leser fila …", "en": "Reading the file …"},
+    "data.import.read": {"nb": "Rader lest", "en": "Rows read"},
+    "data.import.valid": {"nb": "Gyldige tellinger", "en": "Valid tallies"},
+    "data.import.rejected": {"nb": "Avviste rader", "en": "Rejected rows"},
+    "data.import.duplicate": {"nb": "Allerede importert", "en": "Already imported"},
+    "data.import.errors": {"nb": "Feil per rad", "en": "Errors by row"},
+    "data.import.preview": {"nb": "Forhåndsvisning", "en": "Preview"},
+    "data.import.strict": {"nb": "Avvis hele fila hvis noen rad har feil", "en": "Refuse the whole file if any row has an error"},
+    "data.import.confirm": {"nb": "Importer", "en": "Import"},
+    "data.import.done": {
+        "nb": "Importerte {imported} tellinger (import nr. {batch}); {rejected} rader avvist, {duplicate} fantes fra før.",
+        "en": "Imported {imported} tallies (import {batch}); {rejected} rows rejected, {duplicate} already there.",
+    },
+    "data.col.line": {"nb": "Linje", "en": "Line"},
+    "data.col.column": {"nb": "Kolonne", "en": "Column"},
+    "data.col.value": {"nb": "Verdi", "en": "Value"},
+    "data.col.reason": {"nb": "Årsak", "en": "Reason"},
+    "data.history.batch": {"nb": "Import", "en": "Import"},
+    "data.history.rejected": {"nb": "Last ned avviste rader (rett og importer på nytt)", "en": "Download the rejected rows (fix and import again)"},
+    "data.history.confirm_undo": {"nb": "Ja, fjern alt som kom inn med import nr. {batch}", "en": "Yes, remove everything import {batch} brought in"},
+    "data.history.undo": {"nb": "Angre importen", "en": "Undo the import"},
+    "data.history.undone": {"nb": "Import nr. {batch} er angret ({rows} tellinger fjernet).", "en": "Import {batch} undone ({rows} tallies removed)."},
+    "data.places.add": {"nb": "Nytt treffsted", "en": "New hotspot"},
+    "data.places.name": {"nb": "Navn", "en": "Name"},
+    "data.places.coordinates": {"nb": "Koordinater", "en": "Coordinates"},
+    "data.places.wgs84": {"nb": "Breddegrad/lengdegrad (WGS84)", "en": "Latitude/longitude (WGS84)"},
+    "data.places.utm33": {"nb": "Nord/øst (EUREF89 UTM 33)", "en": "North/east (EUREF89 UTM 33)"},
+    "data.places.lat_or_north": {"nb": "Breddegrad eller nord", "en": "Latitude or north"},
+    "data.places.lon_or_east": {"nb": "Lengdegrad eller øst", "en": "Longitude or east"},
+    "data.places.lat": {"nb": "Breddegrad", "en": "Latitude"},
+    "data.places.lon": {"nb": "Lengdegrad", "en": "Longitude"},
+    "data.places.save": {"nb": "Lagre", "en": "Save"},
+    "data.places.edit": {"nb": "Endre, flytt eller pensjoner", "en": "Edit, move or retire"},
+    "data.places.choose": {"nb": "Treffsted", "en": "Hotspot"},
+    "data.places.retire": {"nb": "Pensjoner treffstedet (historikken beholdes)", "en": "Retire the hotspot (history is kept)"},
+    "data.places.restore": {"nb": "Ta treffstedet i bruk igjen", "en": "Bring the hotspot back"},
+    "data.geodata.title": {"nb": "Områder og treffsteder fra fil", "en": "Areas and hotspots from a file"},
+    "data.geodata.help": {
+        "nb": "GeoJSON eller GeoPackage i hvilket som helst koordinatsystem: flater blir områder, punkter blir treffsteder. "
+              "Du ser endringene før de lagres.",
+        "en": "GeoJSON or GeoPackage in any coordinate system: polygons become areas, points become hotspots. "
+              "You see the changes before they are saved.",
+    },
+    "data.geodata.file": {"nb": "Geodatafil", "en": "Geodata file"},
+    "data.geodata.id_field": {"nb": "Egenskap med id", "en": "Property with the id"},
+    "data.geodata.name_field": {"nb": "Egenskap med navn", "en": "Property with the name"},
+    "data.geodata.replace": {"nb": "Fila er hele settet (fjern det som mangler)", "en": "The file is the whole set (remove what is missing)"},
+    "data.geodata.apply": {"nb": "Lagre endringene", "en": "Save the changes"},
+    "data.geodata.applied": {"nb": "Geodataene er oppdatert.", "en": "The geodata is updated."},
+    "geodata.layer.areas": {"nb": "Områder", "en": "Areas"},
+    "geodata.layer.hotspots": {"nb": "Treffsteder", "en": "Hotspots"},
+    "data.export.partners": {"nb": "Til deling: skjul små tall", "en": "For sharing: hide small counts"},
+    "data.export.partners_help": {
+        "nb": "Tall under grensen vises som «:», og flere celler skjules der et lite tall ellers kunne regnes ut fra summene.",
+        "en": "Counts below the threshold show as ':', and more cells are hidden where a small count could otherwise be worked out from the totals.",
+    },
+    "data.export.threshold": {"nb": "Skjul tall under", "en": "Hide counts below"},
+    "data.export.annual": {"nb": "Årsrapportens tabeller", "en": "The annual report's tables"},
+    "data.export.year": {"nb": "År", "en": "Year"},
     "table.place": {"nb": "Sted", "en": "Place"},
     "table.area": {"nb": "Område", "en": "Area"},
     "table.kind": {"nb": "Stedstype", "en": "Place type"},
@@ -408,12 +528,12 @@ MESSAGES.update({
         "en": "The header is line {line}; the lines above it were skipped.",
     },
     "import.notice.comments_dropped": {
-        "nb": "Fritekstkolonnene {columns} ble ikke importert (fritekst kan inneholde navn).",
-        "en": "The free-text columns {columns} were not imported (free text may contain names).",
+        "nb": "Fritekstkolonner ble ikke importert (fritekst kan inneholde navn): {columns}.",
+        "en": "Free-text columns were not imported (free text may contain names): {columns}.",
     },
     "import.notice.unknown_dropped": {
-        "nb": "Kolonnene {columns} er ukjente og ble ikke importert.",
-        "en": "The columns {columns} are unknown and were not imported.",
+        "nb": "Ukjente kolonner ble ikke importert: {columns}.",
+        "en": "Unknown columns were not imported: {columns}.",
     },
     "import.notice.unnamed_dropped": {
         "nb": "{n} kolonner uten overskrift ble ikke importert.", "en": "{n} columns without a header were not imported.",

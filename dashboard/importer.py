@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import hashlib
 import io
 import re
@@ -48,6 +49,7 @@ HEADER_SEARCH_ROWS = 10  # the header may sit below a title line or two
 POINT_HASH_DECIMALS = 5  # about 1 m: the same point, written twice, hashes the same
 POINT_STORE_DECIMALS = 6
 PROGRESS_EVERY_ROWS = 5000
+SUGGEST_CUTOFF = 0.75  # difflib similarity for "did you mean"
 ERRORS_COLUMN = "feil"  # added by rejected_rows_csv; ignored when the fixed file comes back
 
 _TO_WGS84 = Transformer.from_crs(geo.PROJECTED_CRS, "EPSG:4326", always_xy=True)
@@ -268,7 +270,7 @@ class PlaceIndex:
         self._snap_tree = shapely.STRtree(shapely.points(x, y))
 
     @classmethod
-    def from_database(cls, db: Database) -> "PlaceIndex":
+    def from_database(cls, db: Database) -> PlaceIndex:
         """The hotspots (retired ones too) and areas stored in ``db``."""
         with db.read() as con:
             hotspots = con.execute("SELECT id, name, area_id, lon, lat, retired_at FROM hotspots ORDER BY id").df()
@@ -286,7 +288,7 @@ class PlaceIndex:
 
     def suggest(self, text: str, n: int = 3) -> list[str]:
         """Names of up to ``n`` known places close to ``text`` (difflib)."""
-        close = difflib.get_close_matches(_place_key(text), list(self._names), n=n * 2, cutoff=0.6)
+        close = difflib.get_close_matches(_place_key(text), list(self._names), n=n * 2, cutoff=SUGGEST_CUTOFF)
         return list(dict.fromkeys(self._names[key] for key in close))[:n]
 
     def locate(self, lons, lats) -> list[Place | None]:
@@ -363,7 +365,7 @@ def _read_xlsx(data: bytes, file_name: str) -> tuple[list[tuple[int, list[str]]]
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken package
+    except Exception as exc:  # noqa: BLE001 -- openpyxl raises many types for a broken package
         _refuse("import.xlsx_unreadable", file=file_name, reason=type(exc).__name__)
     notices = []
     try:
@@ -423,7 +425,8 @@ def _read_csv(data: bytes, file_name: str) -> list[tuple[int, list[str]]]:
     text = _decode(data, file_name)
     sep = _sniff_separator(text)
     try:
-        return [(n, [c.strip() for c in row]) for n, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=sep), 1)]
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+        return [(n, [c[1:] if c[:1] == "'" else c for c in map(str.strip, row)]) for n, row in enumerate(reader, 1)]
     except csv.Error:
         _refuse("import.not_text", file=file_name)
 
@@ -622,18 +625,16 @@ class _Row:
     tallies: list = field(default_factory=list)  # (age_band, gender, count)
 
 
-class _Cached:
-    """Memoises a parser by its text: files repeat the same dates, places and labels many times."""
+class _Cached(dict):
+    """Memoises a parser by its text (``parse[text]``): files repeat the same dates, places and labels."""
 
     def __init__(self, fn):
-        self.fn, self.memo = fn, {}
+        super().__init__()
+        self.fn = fn
 
-    def __call__(self, text):
-        try:
-            return self.memo[text]
-        except KeyError:
-            result = self.memo[text] = self.fn(text)
-            return result
+    def __missing__(self, key):
+        value = self[key] = self.fn(key)
+        return value
 
 
 def parse_file(data: bytes, file_name: str, places: PlaceIndex, *, today: date | None = None,
@@ -728,70 +729,73 @@ def _check_rows(body, headers, kept, columns: _Columns, layout, places: PlaceInd
     count_of = _Cached(lambda text: _parse_count(text, allow_zero=layout == "wide"))
     number_of = _Cached(_parse_number)
     width = len(headers)
+    field_items = list(fields.items())
+    has_time, has_channel = "time" in fields, "channel" in fields
+
+    def error(row, cells, name_or_index, key_params, value=None):
+        index = fields.get(name_or_index) if isinstance(name_or_index, str) else name_or_index
+        column = headers[index] if index is not None else FIELD_LABELS.get(name_or_index, str(name_or_index))
+        if value is None:
+            value = cells[index] if index is not None else ""
+        key, params = key_params
+        row.errors.append(RowError(row.line, column, value, i18n.t(key, lang, **params), key, params))
+
     rows = []
     for done, (line, cells) in enumerate(body):
         if progress and done % PROGRESS_EVERY_ROWS == 0:
             progress(0.9 * done / len(body))
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))
-        cells = [c[1:] if c.startswith("'") else c for c in cells]  # Excel's text marker
+        values = {name: cells[i] for name, i in field_items}
         row = _Row(line, {headers[i]: cells[i] for i in kept}, [])
         rows.append(row)
 
-        def error(name_or_index, key_params, value=None):
-            index = fields.get(name_or_index) if isinstance(name_or_index, str) else name_or_index
-            column = headers[index] if index is not None else FIELD_LABELS.get(name_or_index, str(name_or_index))
-            key, params = key_params
-            row.errors.append(RowError(line, column, cells[index] if value is None and index is not None else (value or ""),
-                                       i18n.t(key, lang, **params), key, params))
-
-        def cell(name) -> str:
-            index = fields.get(name)
-            return cells[index] if index is not None else ""
-
-        day, day_error = date_of(cell("date")) if cell("date") else (None, ("import.row.date_missing", {}))
+        text = values.get("date", "")
+        day, day_error = date_of[text] if text else (None, ("import.row.date_missing", {}))
         if day_error:
-            error("date", day_error)
+            error(row, cells, "date", day_error)
         clock = None
-        if "time" in fields:
-            if cell("time"):
-                clock, time_error = time_of(cell("time"))
+        if has_time:
+            text = values["time"]
+            if text:
+                clock, time_error = time_of[text]
                 if time_error:
-                    error("time", time_error)
+                    error(row, cells, "time", time_error)
             elif day and day[1] is not None:
                 clock = day[1]
             else:
-                error("time", ("import.row.time_missing", {}))
+                error(row, cells, "time", ("import.row.time_missing", {}))
         elif day:
-            clock = day[1] if day[1] is not None else None
-        if day and not day_error and not row.errors:
+            clock = day[1]
+        if day and not row.errors:
             row.occurred_at = datetime.combine(day[0], clock or DEFAULT_TIME)
             row.used_default_time = clock is None
-        if "channel" in fields:
-            row.channel, channel_error = channel_of(cell("channel"))
+        if has_channel:
+            row.channel, channel_error = channel_of[values["channel"]]
             if channel_error:
-                error("channel", channel_error)
+                error(row, cells, "channel", channel_error)
         else:
             row.channel = DEFAULT_CHANNEL
-        team = cell("team")
+        team = values.get("team", "")
         if len(team) > MAX_TEAM_CHARS:
-            error("team", ("import.row.team_too_long", {"max": MAX_TEAM_CHARS}))
+            error(row, cells, "team", ("import.row.team_too_long", {"max": MAX_TEAM_CHARS}))
         row.team = team or None
-        _check_place(row, cell, fields, headers, error, place_of, number_of)
+        _check_place(row, values, fields, headers, functools.partial(error, row, cells), place_of, number_of)
         if layout == "long":
-            age, age_error = age_of(cell("age_band"))
-            gender, gender_error = gender_of(cell("gender"))
-            count, count_error = count_of(cell("youth_count"))
-            for name, problem in (("age_band", age_error), ("gender", gender_error), ("youth_count", count_error)):
-                if problem:
-                    error(name, problem)
-            if not (age_error or gender_error or count_error):
+            age, age_error = age_of[values["age_band"]]
+            gender, gender_error = gender_of[values["gender"]]
+            count, count_error = count_of[values["youth_count"]]
+            if age_error or gender_error or count_error:
+                for name, problem in (("age_band", age_error), ("gender", gender_error), ("youth_count", count_error)):
+                    if problem:
+                        error(row, cells, name, problem)
+            else:
                 row.tallies.append((age, gender, count))
         else:
             for index, gender, age in columns.wide:
-                count, count_error = count_of(cells[index])
+                count, count_error = count_of[cells[index]]
                 if count_error:
-                    error(index, count_error)
+                    error(row, cells, index, count_error)
                 elif count:
                     row.tallies.append((age, gender, count))
     _locate_points(rows, places, lang)
@@ -809,27 +813,29 @@ def _resolve_place(text: str, places: PlaceIndex):
         return None, ("import.row.ambiguous_place", {"ids": ", ".join(ambiguous)})
     suggestions = places.suggest(text)
     if suggestions:
-        return None, ("import.row.unknown_place_suggest", {"suggestions": " eller ".join(f"«{s}»" for s in suggestions)})
+        quoted = [f"«{s}»" for s in suggestions]
+        text = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " eller " + quoted[-1]
+        return None, ("import.row.unknown_place_suggest", {"suggestions": text})
     return None, ("import.row.unknown_place", {})
 
 
-def _check_place(row: _Row, cell, fields, headers, error, place_of, number_of) -> None:
-    place_text = cell("place")
+def _check_place(row: _Row, values: dict, fields, headers, error, place_of, number_of) -> None:
+    place_text = values.get("place", "")
     if place_text:
-        row.place, problem = place_of(place_text)
+        row.place, problem = place_of[place_text]
         if problem:
             error("place", problem)
         return
     for a, b, projected in (("lat", "lon", False), ("east", "north", True)):
         if a not in fields:
             continue
-        first, second = cell(a), cell(b)
+        first, second = values[a], values[b]
         if not first and not second:
             continue
         if not first or not second:
             error(a if not first else b, ("import.row.coordinate_missing", {"other": headers[fields[b if not first else a]]}))
             return
-        v1, v2 = number_of(first), number_of(second)
+        v1, v2 = number_of[first], number_of[second]
         for name, value in ((a, v1), (b, v2)):
             if value is None:
                 error(name, ("import.row.bad_coordinate", {}))
@@ -865,34 +871,34 @@ def _locate_points(rows: list[_Row], places: PlaceIndex, lang) -> None:
 
 
 def _row_sha256(occurred_at: datetime, place: Place, channel, age, gender, count, team) -> str:
+    """The content hash of one normalised tally (see :mod:`dashboard.import_store`)."""
     text = "|".join((occurred_at.isoformat(timespec="minutes"), place.hash_key(), channel, age, gender, str(count),
                      fold(team) if team else ""))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _finish(file_name, file_sha256, layout, rows: list[_Row], notices, headers, columns: _Columns, body) -> ParsedImport:
-    out = {name: [] for name in CONTACT_COLUMNS + ["source_line", "row_sha256"]}
-    rejected, seen, duplicates, default_time = [], set(), 0, False
+    records, rejected, seen, duplicates, default_time = [], [], set(), 0, False
+    when_of = _Cached(lambda at: at.isoformat(timespec="minutes"))
+    where_of = _Cached(Place.hash_key)
+    team_of = _Cached(lambda team: fold(team) if team else "")
     for row in rows:
         if row.errors:
             rejected.append(RejectedRow(row.line, row.raw, row.errors))
             continue
         place = row.place or Place()
-        if place.area_id is None and row.channel not in vocab.ONLINE_CHANNELS:  # cannot happen; keep the CHECK safe
-            continue
         default_time = default_time or row.used_default_time
-        for age, gender, count in row.tallies:
-            digest = _row_sha256(row.occurred_at, place, row.channel, age, gender, count, row.team)
+        when, where, channel, team = when_of[row.occurred_at], where_of[place], row.channel, team_of[row.team]
+        for age, gender, count in row.tallies:  # the same text as _row_sha256, with the row's part computed once
+            digest = hashlib.sha256(f"{when}|{where}|{channel}|{age}|{gender}|{count}|{team}".encode()).hexdigest()
             if digest in seen:
                 duplicates += 1
                 continue
             seen.add(digest)
-            for name, value in (("occurred_at", row.occurred_at), ("hotspot_id", place.hotspot_id),
-                                ("lon", place.lon), ("lat", place.lat), ("area_id", place.area_id),
-                                ("channel", row.channel), ("age_band", age), ("gender", gender),
-                                ("youth_count", count), ("team", row.team), ("source_line", row.line),
-                                ("row_sha256", digest)):
-                out[name].append(value)
+            records.append((row.occurred_at, place.hotspot_id, place.lon, place.lat, place.area_id, row.channel, age,
+                            gender, count, row.team, row.line, digest))
+    out = dict(zip(CONTACT_COLUMNS + ["source_line", "row_sha256"], map(list, zip(*records)))) if records else \
+        {name: [] for name in CONTACT_COLUMNS + ["source_line", "row_sha256"]}
     frame = pd.DataFrame({
         "occurred_at": pd.to_datetime(pd.Series(out["occurred_at"], dtype=object)).astype("datetime64[us]"),
         "hotspot_id": pd.Series(out["hotspot_id"], dtype=object),

@@ -91,14 +91,17 @@ def ensure_calendar(db: Database) -> None:
             con.unregister("incoming")
 
 
-def ensure_database(db: Database, progress=None) -> bool:
-    """Make ``db`` ready to use: seed the demo when the file is missing, else migrate it.
+def ensure_database(db: Database, progress=None, demo_data: bool = True) -> bool:
+    """Make ``db`` ready to use: when the file is missing, create it (with the demo data unless
+    ``demo_data`` is False: an empty database for a team's own places and data); else migrate it.
 
-    Returns True when the demo was created.
+    Returns True when the file was created.
     """
     created = not db.exists()
-    if created:
+    if created and demo_data:
         build_demo(db, progress=progress)
+    elif created:
+        db.migrate()
     elif db.schema_version() != SCHEMA_VERSION:
         db.migrate()  # refuses a database made by a newer Feltkart
     ensure_calendar(db)
