@@ -385,6 +385,9 @@ MESSAGES.update({
     "data.history.undo": {"nb": "Angre importen", "en": "Undo the import"},
     "data.history.undone": {"nb": "Import nr. {batch} er angret ({rows} tellinger fjernet).", "en": "Import {batch} undone ({rows} tallies removed)."},
     "data.places.add": {"nb": "Nytt treffsted", "en": "New hotspot"},
+    "data.places.click_help": {
+        "nb": "Klikk i kartet for å hente koordinatene, eller skriv dem inn.", "en": "Click the map to pick the coordinates, or type them.",
+    },
     "data.places.name": {"nb": "Navn", "en": "Name"},
     "data.places.coordinates": {"nb": "Koordinater", "en": "Coordinates"},
     "data.places.wgs84": {"nb": "Breddegrad/lengdegrad (WGS84)", "en": "Latitude/longitude (WGS84)"},

@@ -256,4 +256,5 @@ def show_map(ctx: PageContext, hotspots: pd.DataFrame, areas: pd.DataFrame, *, k
     if density is not None and not density.empty:
         maps.add_density_layer(m, density, ctx.t("map.density"), lang=ctx.lang)
     return st_folium(m, key=key, height=height_px, use_container_width=True,
-                     returned_objects=["last_object_clicked", "last_active_drawing"] if interactive else [])
+                     returned_objects=["last_object_clicked", "last_active_drawing", "last_clicked"] if interactive
+                     else [])

@@ -98,14 +98,23 @@ with places_tab:
     kind_label = lambda key: vocab.HOTSPOT_KINDS[key][lang]  # noqa: E731
 
     st.subheader(ctx.t("data.places.add"))
-    with st.form("place_add", clear_on_submit=True):
+    st.caption(ctx.t("data.places.click_help"))
+    clicked = (ui.show_map(ctx, ui.hotspot_table(ctx, flt, None), ui.area_table(ctx, flt, None), key="place_map",
+                           height_px=380, interactive=True) or {}).get("last_clicked")
+    if clicked and clicked != st.session_state.get("place_map_click"):
+        st.session_state["place_map_click"] = clicked
+        st.session_state["place_system"] = "wgs84"
+        st.session_state["place_a"], st.session_state["place_b"] = round(clicked["lat"], 6), round(clicked["lng"], 6)
+    st.session_state.setdefault("place_a", 59.95366)
+    st.session_state.setdefault("place_b", 11.04603)
+    with st.form("place_add"):
         name = st.text_input(ctx.t("data.places.name"))
         kind = st.selectbox(ctx.t("filter.kind"), kinds, format_func=kind_label)
-        system = st.radio(ctx.t("data.places.coordinates"), ["wgs84", "utm33"], horizontal=True,
+        system = st.radio(ctx.t("data.places.coordinates"), ["wgs84", "utm33"], horizontal=True, key="place_system",
                           format_func=lambda key: ctx.t(f"data.places.{key}"))
         first, second = st.columns(2)
-        a = first.number_input(ctx.t("data.places.lat_or_north"), value=59.95366, format="%.6f", step=0.0001)
-        b = second.number_input(ctx.t("data.places.lon_or_east"), value=11.04603, format="%.6f", step=0.0001)
+        a = first.number_input(ctx.t("data.places.lat_or_north"), format="%.6f", step=0.0001, key="place_a")
+        b = second.number_input(ctx.t("data.places.lon_or_east"), format="%.6f", step=0.0001, key="place_b")
         if st.form_submit_button(ctx.t("data.places.save"), type="primary"):
             lon, lat = (b, a) if system == "wgs84" else geo.utm33_to_wgs84(b, a)
             try:
