@@ -160,6 +160,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nb": "{layer}: {added} nye, {removed} fjernet, {renamed} nytt navn, {moved} flyttet, {reclassified} endret type/område, {unchanged} uendret, {kept} beholdt (ikke i fila).",
         "en": "{layer}: {added} added, {removed} removed, {renamed} renamed, {moved} moved, {reclassified} re-classified, {unchanged} unchanged, {kept} kept (not in the file).",
     },
+    # focus suggestions and decisions
+    "focus.bad_weights": {"nb": "Ukjent vekt eller verdi utenfor 0–10. Vektene heter: {valid}.", "en": "Unknown weight or a value outside 0–10. The weights are: {valid}."},
+    "focus.reason.level": {
+        "nb": "Mange treff: {hits} i basisperioden ({share} av gatetreffene){where}.",
+        "en": "Many hits: {hits} in the basis period ({share} of street hits){where}.",
+    },
+    "focus.reason.where": {"nb": ", flest ved {place} ({hits})", "en": ", most at {place} ({hits})"},
+    "focus.reason.rise": {
+        "nb": "Tydelig økning: fra {before} til {now} treff ({change}, p {p}).",
+        "en": "Clear rise: from {before} to {now} hits ({change}, p {p}).",
+    },
+    "focus.reason.risk": {
+        "nb": "{n} trendnotat(er) om rus, alkohol, vold eller kriminalitet i området.",
+        "en": "{n} trend note(s) about drugs, alcohol, violence or crime in the area.",
+    },
+    "focus.reason.coverage": {
+        "nb": "Mye å gjøre per team: {rate} treff per planlagt teamtime ({teams} team planlagt i snitt).",
+        "en": "Much to do per team: {rate} hits per planned team-hour ({teams} teams planned on average).",
+    },
+    "focus.reason.no_teams": {"nb": "Ingen team planlagt i dette tidsrommet.", "en": "No team planned in this time window."},
+    "focus.reason.young_late": {
+        "nb": "Mange under 16 år sent på kvelden ({share} av treffene).",
+        "en": "Many under 16 late in the evening ({share} of the hits).",
+    },
+    "focus.who_required": {"nb": "Oppgi hvem som bestemte.", "en": "Say who decided."},
+    "focus.rationale_required": {"nb": "Skriv en begrunnelse.", "en": "Write a rationale."},
+    "focus.items_required": {"nb": "Velg minst ett fokusområde.", "en": "Choose at least one focus area."},
     # demo
     "demo.progress": {"nb": "Lager demodata: {step}", "en": "Building demo data: {step}"},
     "demo.has_real_data": {
