@@ -170,6 +170,48 @@ def cmd_export_annual(args) -> int:
     return 0
 
 
+def cmd_focus(args) -> int:
+    from dashboard import focus
+
+    suggestions, basis = focus.suggest(_ready(args), args.start, areas=tuple(args.area or ()), weights=args.weights,
+                                       limit=args.limit)
+    if args.json:
+        print(json.dumps({"period": [args.start.isoformat(), args.end.isoformat()],
+                          "basis": [basis[0].isoformat(), basis[1].isoformat()],
+                          "weights": focus.check_weights(args.weights or focus.DEFAULT_WEIGHTS),
+                          "suggestions": [{"rank": n, "label": s.label(), **s.as_dict()}
+                                          for n, s in enumerate(suggestions, 1)]}, ensure_ascii=False))
+        return 0
+    print(i18n.t("focus.basis", start=i18n.fmt_date(basis[0]), end=i18n.fmt_date(basis[1])))
+    for number, item in enumerate(suggestions, 1):
+        print(f"{number:>2}. {item.label()}  ({i18n.fmt_decimal(item.score, decimals=3)})")
+        for reason in item.reasons:
+            print(f"      - {reason}")
+    return 0
+
+
+def cmd_compare(args) -> int:
+    from dashboard import hkh
+
+    comparison = hkh.compare(_ready(args), args.hotspot, args.before, args.after)
+    print(json.dumps(comparison.as_json(), ensure_ascii=False) if args.json else hkh.summary_text(comparison))
+    return 0
+
+
+def _period(text: str) -> tuple[date, date]:
+    start, sep, end = text.partition("..")
+    if not sep:
+        raise argparse.ArgumentTypeError(i18n.t("cli.bad_period", value=text))
+    return _date(start), _date(end)
+
+
+def _weights(text: str) -> dict[str, float]:
+    try:
+        return {key.strip(): float(value) for key, value in (part.split("=") for part in text.split(",") if part)}
+    except ValueError:
+        raise argparse.ArgumentTypeError(i18n.t("cli.bad_weights", value=text)) from None
+
+
 def _output(suffixes: tuple[str, ...]):
     def parse(text: str) -> Path:
         path = Path(text)
@@ -397,6 +439,26 @@ def build_parser() -> argparse.ArgumentParser:
     geodata_import.add_argument("--name-field", help="the property holding the name (default: name)")
     geodata_import.add_argument("--json", action="store_true", help="print the changes as JSON")
     geodata_import.set_defaults(func=cmd_geodata_import)
+
+    focus_parser = commands.add_parser("focus", parents=[common],
+                                       help="ranked focus suggestions (area x weekday x time window) with reasons")
+    focus_parser.add_argument("--from", dest="start", type=_date, required=True, metavar="YYYY-MM-DD",
+                              help="first day of the period being planned")
+    focus_parser.add_argument("--to", dest="end", type=_date, required=True, metavar="YYYY-MM-DD")
+    focus_parser.add_argument("--area", nargs="*", metavar="ID")
+    focus_parser.add_argument("--weights", type=_weights, metavar="level=0.35,rise=0.2,...",
+                              help="weights of level, rise, risk, coverage, young_late")
+    focus_parser.add_argument("--limit", type=int, default=15)
+    focus_parser.add_argument("--json", action="store_true")
+    focus_parser.set_defaults(func=cmd_focus)
+
+    compare = commands.add_parser("compare", parents=[common],
+                                  help="hotspots before vs after (rate ratio, 95%% CI, p; effort-adjusted)")
+    compare.add_argument("--hotspot", required=True, type=lambda text: text.split(","), metavar="ID[,ID]")
+    compare.add_argument("--before", required=True, type=_period, metavar="YYYY-MM-DD..YYYY-MM-DD")
+    compare.add_argument("--after", required=True, type=_period, metavar="YYYY-MM-DD..YYYY-MM-DD")
+    compare.add_argument("--json", action="store_true")
+    compare.set_defaults(func=cmd_compare)
 
     export = commands.add_parser("export", help="files of the figures, safe to share")
     export_commands = export.add_subparsers(dest="export_command", required=True, metavar="WHAT")

@@ -259,3 +259,38 @@ def suggest(db: Database, period_start: date, *, areas: tuple[str, ...] = (), we
     ranked = rank(cells, cells_before, notes, planned, area_names, dict(zip(places["id"], places["name"])),
                   weeks=charts.period_weeks(*basis), weights=weights, lang=lang, limit=limit)
     return ranked, basis
+
+
+def followup(db: Database, decision_id: int, today: date, lang: str = "nb") -> pd.DataFrame:
+    """How each focus item of a decision went: hits in its area, weekday and window during the
+    decision's period (up to today) against the same number of days just before it, with the
+    rate ratio, its 95 % confidence interval and p-value (per day; both periods equally long)."""
+    from dashboard import queries
+    from dashboard.filters import Filter
+
+    items = decisions(db)
+    items = items[items["id"] == decision_id]
+    if items.empty:
+        raise FeltkartError("focus.decision_not_found", id=decision_id)
+    first = items.iloc[0]
+    start, end = pd.Timestamp(first["period_start"]).date(), min(pd.Timestamp(first["period_end"]).date(), today)
+    if end < start:
+        return pd.DataFrame()
+    days = (end - start).days + 1
+    before = (start - timedelta(days=days), start - timedelta(days=1))
+    flt = Filter(start, end, areas=tuple(items["area_id"].unique()), channels=("street",), compare="none")
+    now = _windowed(queries.run_filtered(db, "focus_cells", flt))
+    then = _windowed(queries.run_filtered(db, "focus_cells", flt.with_period(*before)))
+    hour_window = {hours[0]: window for window, hours in WINDOWS.items()}
+    rows = []
+    for item in items.itertuples():
+        window = hour_window.get(int(item.hour_from))
+        pick = lambda frame: int(frame[(frame["area_id"] == item.area_id) & (frame["weekday"] == item.weekday)  # noqa: E731
+                                       & (frame["window"] == window)]["hits"].sum())
+        hits_after, hits_before = pick(now), pick(then)
+        rate = stats.rate_ratio(hits_after, days, hits_before, days)
+        rows.append({"position": item.position, "area_id": item.area_id, "weekday": item.weekday, "window": window,
+                     "hits_before": hits_before, "hits_after": hits_after, "rate_ratio": rate.ratio,
+                     "ci_low": rate.ci95[0], "ci_high": rate.ci95[1], "p_value": rate.p_value,
+                     "before": f"{before[0]:%d.%m.%Y}–{before[1]:%d.%m.%Y}", "after": f"{start:%d.%m.%Y}–{end:%d.%m.%Y}"})
+    return pd.DataFrame(rows)

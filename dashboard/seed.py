@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from dashboard import calendar_no, demo
+from dashboard import calendar_no, demo, hkh, patrols
 from dashboard.db import SCHEMA_VERSION, Database, bump_data_version, now_local
 from dashboard.demo_notes import DEMO_NOTES
 from dashboard.errors import FeltkartError
@@ -42,6 +42,10 @@ def build_demo(db: Database, seed: int = demo.DEFAULT_SEED, until: datetime | No
                                       until=until, progress=progress)
     if contacts.empty:
         raise FeltkartError("demo.no_data", until=until.isoformat(sep=" ", timespec="minutes"), first=demo.FIRST_YEAR)
+    # --- demo patrols (dashboard/patrols.py): drawn before the database is opened, written below ---
+    plan = demo.staffing_plan()
+    patrol_log = patrols.generate_demo_patrols(contacts, plan, until, seed=seed)
+    # --- end demo patrols ---
     if progress:
         progress("database")
     db.migrate()
@@ -49,8 +53,10 @@ def build_demo(db: Database, seed: int = demo.DEFAULT_SEED, until: datetime | No
         real = con.execute("SELECT count(*) FROM import_batches WHERE kind = 'file' AND undone_at IS NULL").fetchall()[0][0]
         if real and not force:
             raise FeltkartError("demo.has_real_data", path=str(db.path), batches=real)
-        for table in ("contacts", "trend_notes", "staffing_plan", "import_batches"):
+        for table in ("contacts", "trend_notes", "staffing_plan", "import_batches", "import_rejections",
+                      "focus_decision_items", "focus_decisions", "hkh_actions", "hkh_mappings"):
             con.execute(f"DELETE FROM {table}")
+        con.execute("DELETE FROM patrols")  # demo patrols (dashboard/patrols.py)
         replace_places(con, areas, hotspots, report_rows)
         batch_id = con.execute(
             "INSERT INTO import_batches (kind, source_name, created_at, rows_read, rows_imported) "
@@ -60,8 +66,14 @@ def build_demo(db: Database, seed: int = demo.DEFAULT_SEED, until: datetime | No
         con.register("incoming", contacts.assign(batch_id=batch_id))
         con.execute("INSERT INTO contacts BY NAME SELECT * FROM incoming")
         con.unregister("incoming")
+        # --- demo patrols: the same demo batch as the registrations ---
+        con.register("incoming", patrol_log.assign(batch_id=batch_id))
+        con.execute("INSERT INTO patrols BY NAME SELECT * FROM incoming")
+        con.unregister("incoming")
+        # --- end demo patrols ---
         _insert_notes(con, now_local())
-        con.register("incoming", demo.staffing_plan())
+        hkh.seed_demo(con, now_local())
+        con.register("incoming", plan)
         con.execute("INSERT INTO staffing_plan BY NAME SELECT * FROM incoming")
         con.unregister("incoming")
         bump_data_version(con)
