@@ -335,6 +335,7 @@ MESSAGES.update({
     "change.fall": {"nb": "tydelig nedgang", "en": "clear fall"},
     "change.none": {"nb": "ingen tydelig endring", "en": "no clear change"},
     "change.new": {"nb": "nytt i perioden", "en": "new in the period"},
+    "common.choose": {"nb": "Velg …", "en": "Choose …"},
     "common.hits": {"nb": "Treff", "en": "Hits"},
     "common.show_table": {"nb": "Vis tallene som tabell", "en": "Show the numbers as a table"},
     "common.no_data": {"nb": "Ingen registreringer i utvalget.", "en": "No registrations in the selection."},
@@ -545,6 +546,115 @@ MESSAGES.update({
     "table.shareable": {"nb": "Kan deles", "en": "Shareable"},
     "common.approximate": {"nb": "omtrentlig plassering", "en": "approximate location"},
 })
+
+
+# --- bemanning: staffing plan, patrols and coverage (dashboard.patrols, dashboard.coverage, views/bemanning.py) ---
+MESSAGES.update({
+    "nav.bemanning": {"nb": "Bemanning", "en": "Staffing"},
+    "staffing.title": {"nb": "Bemanning og dekning", "en": "Staffing and coverage"},
+    "staffing.intro": {
+        "nb": "Hvor mange ungdommer møter teamene per teamtime, og hvor er det mange ungdommer men få team? "
+              "Treff sammenlignes med bemanningsplanen (planlagte team) og patruljeloggen (loggførte teamtimer).",
+        "en": "How many young people do the teams meet per team-hour, and where are there many young people but few "
+              "teams? Hits are compared with the staffing plan (planned teams) and the patrol log (logged team-hours).",
+    },
+    "staffing.no_patrols": {
+        "nb": "Ingen patruljer er loggført i perioden; treff per loggført teamtime kan ikke regnes ut.",
+        "en": "No patrols are logged in the period; hits per logged team-hour cannot be computed.",
+    },
+    "staffing.all_areas_note": {
+        "nb": "Bemanningsplanen gjelder hele kommunen; områdevalget i filteret gjelder treffene og patruljene.",
+        "en": "The staffing plan covers the whole municipality; the area filter applies to hits and patrols.",
+    },
+    "coverage.demand_heading": {"nb": "Treff og planlagte team", "en": "Hits and planned teams"},
+    "coverage.demand_help": {
+        "nb": "Fargen viser treff; tallet i ruta er planlagte team i snitt for perioden. Pekeren viser treff per planlagt teamtime.",
+        "en": "Colour shows hits; the number in a cell is the planned teams on average over the period. Hover for hits per planned team-hour.",
+    },
+    "coverage.rate_heading": {"nb": "Treff per loggført teamtime", "en": "Hits per logged team-hour"},
+    "coverage.rate_help": {
+        "nb": "Treff delt på teamtimene patruljeloggen viser i samme time. Prikkede rammer markerer dekningshull.",
+        "en": "Hits divided by the team-hours the patrol log shows in the same hour. Dotted frames mark coverage gaps.",
+    },
+    "coverage.gaps_heading": {"nb": "Dekningshull", "en": "Coverage gaps"},
+    "coverage.gaps_help": {
+        "nb": "Tidsrom med mange treff (øverste firedel) og få team: høyst ett planlagt team, ingen patrulje, eller "
+              "treff per teamtime blant de høyeste ti prosentene. Rangert etter treff utover det en vanlig time gir med samme teamtimer.",
+        "en": "Time windows with many hits (top quarter) and few teams: at most one planned team, no patrol, or hits per "
+              "team-hour in the top ten per cent. Ranked by hits beyond what a typical hour gives on the same team-hours.",
+    },
+    "coverage.no_gaps": {"nb": "Ingen dekningshull i utvalget.", "en": "No coverage gaps in the selection."},
+    "coverage.areas_heading": {"nb": "Innsats per område", "en": "Effort per area"},
+    "coverage.areas_help": {
+        "nb": "Treff, loggførte teamtimer og treff per teamtime for hvert område (andeler i prosent).",
+        "en": "Hits, logged team-hours and hits per team-hour for each area (shares in per cent).",
+    },
+    "coverage.effort_heading": {"nb": "Planlagte og loggførte teamtimer", "en": "Planned and logged team-hours"},
+    "coverage.effort_help": {
+        "nb": "Planlagt: snittet av minste og største antall team i planen ganger skiftets lengde. Loggført: patruljenes "
+              "lengde, for hele kommunen, talt på dagen skiftet startet.",
+        "en": "Planned: the mean of the plan's least and most teams times the shift's length. Logged: the patrols' "
+              "lengths, for the whole municipality, counted on the day the shift started.",
+    },
+    "staffing.plan_heading": {"nb": "Bemanningsplan", "en": "Staffing plan"},
+    "staffing.plan_help": {
+        "nb": "Feltteam per ukedag og skift, for vinterhalvåret og sommerhalvåret (april–september; her ligger "
+              "forsterkningen med ett ekstra team). Et skift som slutter før det starter, slutter etter midnatt.",
+        "en": "Field teams per weekday and shift, for the winter and the summer half-year (April–September; the extra "
+              "summer team is in these rows). A shift that ends before it starts ends after midnight.",
+    },
+    "staffing.save": {"nb": "Lagre bemanningsplanen", "en": "Save the staffing plan"},
+    "staffing.saved": {"nb": "Bemanningsplanen er lagret ({rows} rader).", "en": "The staffing plan was saved ({rows} rows)."},
+    "staffing.col.season": {"nb": "Sesong", "en": "Season"},
+    "staffing.col.weekday": {"nb": "Ukedag", "en": "Weekday"},
+    "staffing.col.shift": {"nb": "Skift", "en": "Shift"},
+    "staffing.col.start": {"nb": "Fra", "en": "From"},
+    "staffing.col.end": {"nb": "Til", "en": "To"},
+    "staffing.col.min": {"nb": "Minst team", "en": "Least teams"},
+    "staffing.col.max": {"nb": "Flest team", "en": "Most teams"},
+    "staffing.season.winter": {"nb": "vinter", "en": "winter"},
+    "staffing.season.summer": {"nb": "sommer", "en": "summer"},
+    "staffing.shift.day": {"nb": "dag (skolefelt)", "en": "day (school)"},
+    "staffing.shift.evening": {"nb": "kveld", "en": "evening"},
+    "staffing.shift.late": {"nb": "sen", "en": "late"},
+    "staffing.invalid": {
+        "nb": "Bemanningsplanen ble ikke lagret ({count} feil):", "en": "The staffing plan was not saved ({count} problems):",
+    },
+    "staffing.row": {"nb": "Rad {row}:", "en": "Row {row}:"},
+    "staffing.missing_columns": {"nb": "kolonner mangler: {columns}", "en": "columns missing: {columns}"},
+    "staffing.bad_season": {
+        "nb": "ukjent sesong «{value}»; bruk winter (vinter) eller summer (sommer)",
+        "en": "unknown season '{value}'; use winter or summer",
+    },
+    "staffing.bad_weekday": {
+        "nb": "ukedag må være 1–7 (1 = mandag), fikk «{value}»", "en": "the weekday must be 1–7 (1 = Monday), got '{value}'",
+    },
+    "staffing.bad_shift": {
+        "nb": "ukjent skift «{value}»; bruk day, evening eller late", "en": "unknown shift '{value}'; use day, evening or late",
+    },
+    "staffing.bad_time": {
+        "nb": "{column}: ugyldig klokkeslett «{value}»; bruk TT:MM", "en": "{column}: invalid time '{value}'; use HH:MM",
+    },
+    "staffing.same_time": {
+        "nb": "skiftet må slutte på et annet klokkeslett enn det starter", "en": "the shift must end at another time than it starts",
+    },
+    "staffing.bad_teams": {
+        "nb": "{column} må være et helt tall fra 0 til {max}, fikk «{value}»",
+        "en": "{column} must be a whole number from 0 to {max}, got '{value}'",
+    },
+    "staffing.min_above_max": {
+        "nb": "minste antall team ({min}) er større enn største ({max})",
+        "en": "the least number of teams ({min}) is larger than the most ({max})",
+    },
+    "staffing.duplicate": {
+        "nb": "{season}, ukedag {weekday}, skift {shift} står allerede i rad {first}",
+        "en": "{season}, weekday {weekday}, shift {shift} is already in row {first}",
+    },
+    "staffing.no_season": {
+        "nb": "planen har ingen rader for sesongen {season}", "en": "the plan has no rows for the season {season}",
+    },
+})
+# --- end bemanning ---
 
 
 # --- import (dashboard.importer, dashboard.import_store, `feltkart import/batches/undo`) ---

@@ -41,7 +41,8 @@ for number, item in enumerate(suggestions, 1):
 st.subheader(ctx.t("focus.decide"))
 labels = {index: f"{index + 1}. {item.label(lang)}" for index, item in enumerate(suggestions)}
 with st.form("focus_decision"):
-    chosen = st.multiselect(ctx.t("focus.choose"), list(labels), format_func=labels.get)
+    chosen = st.multiselect(ctx.t("focus.choose"), list(labels), format_func=labels.get,
+                            placeholder=ctx.t("common.choose"))
     decided_by = st.text_input(ctx.t("focus.decided_by"))
     rationale = st.text_area(ctx.t("focus.rationale"))
     if st.form_submit_button(ctx.t("focus.save"), type="primary"):
