@@ -389,6 +389,27 @@ MESSAGES.update({
         "en": "Ranked by how certain the change is (exact Poisson test, p < 0.05), not by percent: "
               "small counts swing a lot by chance.",
     },
+    "trends.hotspots": {"nb": "Statistiske hot spots (Gi*)", "en": "Statistical hot spots (Gi*)"},
+    "trends.hotspots_help": {
+        "nb": "Ruter på 500 × 500 m der ruten og naboene har flere (varmt) eller færre (kaldt) registreringer enn "
+              "tilfeldig (Getis-Ord Gi*, korrigert for mange tester med Benjamini–Hochberg). Tallet n i ruten er "
+              "rutens egne treff: et varmt punkt kan ha få treff selv om naboene har mange.",
+        "en": "500 × 500 m cells where the cell and its neighbours hold more (hot) or fewer (cold) registrations than "
+              "chance (Getis-Ord Gi*, corrected for many tests with Benjamini–Hochberg). The number n is the cell's "
+              "own hits: a hot cell may hold few hits when its neighbours hold many.",
+    },
+    "trends.hotspots_mode": {"nb": "Vis", "en": "Show"},
+    "trends.hotspots_mode.off": {"nb": "Skjul", "en": "Hide"},
+    "trends.hotspots_mode.period": {"nb": "Hot spots i perioden", "en": "Hot spots in the period"},
+    "trends.hotspots_mode.emerging": {
+        "nb": "Nye og endrede mønstre (Gi* per kvartal, Mann–Kendall-trend, siste 8 kvartaler)",
+        "en": "Emerging patterns (Gi* per quarter, Mann–Kendall trend, last 8 quarters)",
+    },
+    "trends.computing": {"nb": "Regner …", "en": "Computing …"},
+    "grid.class": {"nb": "Klasse", "en": "Class"},
+    "grid.centre": {"nb": "Midtpunkt (bredde, lengde)", "en": "Centre (lat, lon)"},
+    "grid.history": {"nb": "Historikk (H = varmt, C = kaldt)", "en": "History (H = hot, C = cold)"},
+    "grid.p_adjusted": {"nb": "p (korrigert)", "en": "p (adjusted)"},
     "trends.yoy": {"nb": "År mot år", "en": "Year over year"},
     "trends.notes": {"nb": "Trendnotater", "en": "Trend notes"},
     "trends.show_archived": {"nb": "Vis arkiverte", "en": "Show archived"},
@@ -826,6 +847,287 @@ MESSAGES.update({
     "import.row.team_too_long": {"nb": "teamnavnet er for langt (høyst {max} tegn)", "en": "the team name is too long (at most {max} characters)"},
 })
 # --- end import ---
+
+# --- slides and documents (dashboard.slides, dashboard.report_docs, `feltkart export slides/annual`) ---
+MESSAGES.update({
+    "slides.default_title": {"nb": "Ungdom vi møter – status fra OUT", "en": "Young people we meet – status from OUT"},
+    "slides.title.key_figures": {"nb": "Nøkkeltall", "en": "Key figures"},
+    "slides.title.map": {"nb": "Hvor vi møter ungdom", "en": "Where we meet young people"},
+    "slides.title.heatmap": {"nb": "Ukedag og klokkeslett", "en": "Weekday and hour"},
+    "slides.title.trend": {"nb": "Utviklingen måned for måned", "en": "Month by month"},
+    "slides.title.top": {"nb": "Steder med flest treff", "en": "Places with the most hits"},
+    "slides.title.top_areas": {"nb": "Områder med flest treff", "en": "Areas with the most hits"},
+    "slides.title.focus": {"nb": "Fokusområder", "en": "Focus areas"},
+    "slides.title.notes": {"nb": "Trender og observasjoner", "en": "Trends and observations"},
+    "slides.period": {"nb": "Periode: {period}", "en": "Period: {period}"},
+    "slides.compared": {"nb": "Sammenlignet med {period}", "en": "Compared with {period}"},
+    "slides.areas": {"nb": "Områder: {areas}", "en": "Areas: {areas}"},
+    "slides.all_areas": {"nb": "hele kommunen", "en": "the whole municipality"},
+    "slides.areas_only": {"nb": "Vist på områdenivå, uten enkeltsteder.", "en": "Shown by area, without single places."},
+    "slides.made": {"nb": "Laget {date} · Feltkart", "en": "Made {date} · Feltkart"},
+    "slides.kpi.before": {"nb": "{period}: {value}", "en": "{period}: {value}"},
+    "slides.kpi.change": {"nb": "Endring: {change}", "en": "Change: {change}"},
+    "slides.suppressed_note": {
+        "nb": "«:» = skjult for å verne personvernet: færre enn {threshold}, eller skjult så et lite tall ikke kan "
+              "regnes ut fra andre tall.",
+        "en": "':' = hidden to protect privacy: fewer than {threshold}, or hidden so that a small count cannot be "
+              "worked out from other figures.",
+    },
+    "slides.map_caption": {"nb": "Kartgrunnlag: Feltkart-områder", "en": "Map base: Feltkart areas"},
+    "slides.map_legend": {
+        "nb": "Sirkelens areal viser antall treff · ○ = skjult antall",
+        "en": "Circle area shows the number of hits · ○ = hidden count",
+    },
+    "slides.heatmap.hour": {"nb": "Klokkeslett (time)", "en": "Hour of the day"},
+    "slides.heatmap.hidden": {"nb": "Skravert med «:» = skjult antall", "en": "Hatched with ':' = hidden count"},
+    "slides.trend.now": {"nb": "Valgt periode", "en": "Chosen period"},
+    "slides.trend.before": {"nb": "Sammenligningsperioden", "en": "Comparison period"},
+    "slides.focus.none": {
+        "nb": "Ingen fokusområder er vedtatt for denne perioden.",
+        "en": "No focus areas have been decided for this period.",
+    },
+    "slides.focus.decided": {"nb": "Vedtatt {date} for {period}:", "en": "Decided {date} for {period}:"},
+    "slides.focus.item": {"nb": "{area}: {weekday} {hours}{where}", "en": "{area}: {weekday} {hours}{where}"},
+    "slides.notes.none": {
+        "nb": "Ingen delbare trendnotater for denne perioden.",
+        "en": "No shareable trend notes for this period.",
+    },
+    "slides.notes.municipality": {"nb": "Hele kommunen", "en": "The whole municipality"},
+    "slides.notes.shareable": {
+        "nb": "Bare notater merket «kan deles» er med.",
+        "en": "Only notes marked 'shareable' are included.",
+    },
+    "docx.intro": {
+        "nb": "Tabellene viser kontakt-treff i det oppsøkende arbeidet på gata og på skolene i {year}, "
+              "fordelt på område og sted.",
+        "en": "The tables show contact hits in street and school outreach in {year}, by area and place.",
+    },
+    "docx.totals_heading": {"nb": "Treff på gata og på skolene i alt", "en": "Street and school hits in all"},
+    "docx.total_line": {"nb": "Treff på gata og på skolene i {year}: {total}.", "en": "Street and school hits in {year}: {total}."},
+    "docx.not_broken_down": {
+        "nb": "{n} av treffene er ikke fordelt på sted i tabellene over (blant annet videregående skoler og "
+              "andre steder).",
+        "en": "{n} of the hits are not broken down by place in the tables above (among them upper secondary "
+              "schools and other places).",
+    },
+    "docx.year_heading": {"nb": "Alle treff i {year}", "en": "All hits in {year}"},
+    "docx.year_total": {"nb": "Alle treff i {year}, alle kanaler: {total}.", "en": "All hits in {year}, all channels: {total}."},
+    "docx.online": {
+        "nb": "På nett: {internet} treff på internett og {social} i sosiale medier.",
+        "en": "Online: {internet} hits on the internet and {social} on social media.",
+    },
+    "docx.channels_heading": {"nb": "Treff per kanal", "en": "Hits by channel"},
+    "docx.age_heading": {"nb": "Treff etter alder", "en": "Hits by age"},
+    "docx.gender_heading": {"nb": "Treff etter kjønn", "en": "Hits by gender"},
+    "docx.col.dimension": {"nb": "Inndeling", "en": "Breakdown"},
+    "docx.col.channel": {"nb": "Kanal", "en": "Channel"},
+    "docx.col.age": {"nb": "Alder", "en": "Age"},
+    "docx.col.gender": {"nb": "Kjønn", "en": "Gender"},
+    "docx.col.group": {"nb": "Gruppe", "en": "Group"},
+    "docx.sheet.breakdown": {"nb": "Kanal, alder og kjønn", "en": "Channel, age and gender"},
+    "docx.made": {"nb": "Laget {date} i Feltkart.", "en": "Made {date} in Feltkart."},
+})
+# --- end slides and documents ---
+
+# --- oppfølging og samarbeid (dashboard.followup, views/oppfolging.py, `feltkart followup`) ---
+MESSAGES.update({
+    "nav.oppfolging": {"nb": "Oppfølging og samarbeid", "en": "Follow-up and collaboration"},
+    "followup.title": {"nb": "Oppfølging og samarbeid", "en": "Follow-up and collaboration"},
+    "followup.intro": {
+        "nb": "Månedstall fra fagsystemet om individuell oppfølging, grupper, henvisning og samarbeid. Bare "
+              "sammenstilte tall, aldri enkeltpersoner. Filteret i sidefeltet gjelder ikke denne siden.",
+        "en": "Monthly figures from the case system on individual follow-up, groups, referral and collaboration. "
+              "Aggregated figures only, never a person. The sidebar filter does not apply to this page.",
+    },
+    "followup.year": {"nb": "År", "en": "Year"},
+    "followup.share": {"nb": "Til deling (skjul små tall)", "en": "For sharing (hide small counts)"},
+    "followup.share_help": {
+        "nb": "Tall fra 1 til 4 vises som «:», og flere tall skjules der en sum ellers ville avsløre dem.",
+        "en": "Counts from 1 to 4 are shown as ':', and more are hidden where a total would give them away.",
+    },
+    "followup.suppressed_note": {
+        "nb": "Til deling: tall under 5 vises som «:».", "en": "For sharing: counts below 5 are shown as ':'.",
+    },
+    "followup.partial_year": {
+        "nb": "Året er ikke komplett: tall for {months} måneder (til og med {last}).",
+        "en": "The year is incomplete: figures for {months} months (up to {last}).",
+    },
+    "followup.no_data_page": {
+        "nb": "Ingen oppfølgingstall ennå. Importer månedstall med «feltkart followup import FIL».",
+        "en": "No follow-up figures yet. Import monthly figures with 'feltkart followup import FILE'.",
+    },
+    "followup.no_data": {
+        "nb": "Databasen {path} har ingen oppfølgingstall ennå.", "en": "The database {path} has no follow-up figures yet.",
+    },
+    "followup.no_data_year": {
+        "nb": "Ingen oppfølgingstall for {year}; det finnes tall for {years}.",
+        "en": "No follow-up figures for {year}; there are figures for {years}.",
+    },
+    "followup.no_figures": {"nb": "Ingen tall for året.", "en": "No figures for the year."},
+    "followup.no_services": {"nb": "Ingen samarbeid med andre tjenester registrert.",
+                             "en": "No collaboration with other services recorded."},
+    "followup.key_heading": {"nb": "Nøkkeltall", "en": "Key figures"},
+    "followup.unique_help": {
+        "nb": "Unike ungdommer gjelder hele året og er ikke summen av månedene: en ungdom som følges opp i flere "
+              "måneder, telles én gang. Anonyme henvendelser er ikke med blant de unike ungdommene.",
+        "en": "Unique youth refer to the whole year and are not the sum of the months: a young person followed up "
+              "in several months counts once. Anonymous contacts are not among the unique youth.",
+    },
+    "followup.key.conversations": {"nb": "Oppfølgingssamtaler", "en": "Follow-up conversations"},
+    "followup.key.unique_youth": {"nb": "Unike ungdommer i oppfølging", "en": "Unique youth in follow-up"},
+    "followup.key.anonymous_conversations": {"nb": "Anonyme henvendelser", "en": "Anonymous contacts"},
+    "followup.key.referrals": {"nb": "Henvisning og samarbeid (ganger)", "en": "Referral and collaboration (times)"},
+    "followup.key.referral_unique_youth": {"nb": "Unike ungdommer henvist", "en": "Unique youth referred"},
+    "followup.key.general_inquiries": {"nb": "Henvendelser uten samtykke", "en": "Inquiries without consent"},
+    "followup.key.concern_reports": {"nb": "Bekymringsmeldinger", "en": "Concern reports"},
+    "followup.key.information_requests": {"nb": "Besvarte anmodninger fra barnevernet",
+                                          "en": "Answered requests from child welfare"},
+    "followup.key.gaming_anonymous_youth": {"nb": "Anonyme ungdommer på gaming", "en": "Anonymous youth at gaming"},
+    "followup.key.anonymous_advice": {"nb": "Råd til anonyme ungdommer eller foresatte",
+                                      "en": "Advice to anonymous youth or parents"},
+    "followup.key.incoming_total": {"nb": "Innkommende samarbeid i alt", "en": "Incoming collaboration in all"},
+    "followup.key.outgoing_total": {"nb": "Utgående henvisning og samarbeid i alt",
+                                    "en": "Outgoing referral and collaboration in all"},
+    "followup.key.ung_i_jobb_most_youth": {"nb": "Flest ungdommer i Ung i jobb samtidig (måned)",
+                                           "en": "Most youth in Ung i jobb at once (month)"},
+    "followup.services_heading": {"nb": "Samarbeid med andre tjenester", "en": "Collaboration with other services"},
+    "followup.services_help": {
+        "nb": "Innkommende: andre tjenester kontakter OUT om en ungdom. Utgående: OUT kontakter andre tjenester. "
+              "Bare saker der ungdommen har samtykket.",
+        "en": "Incoming: other services contact OUT about a young person. Outgoing: OUT contacts other services. "
+              "Only cases where the young person consented.",
+    },
+    "followup.monthly_heading": {"nb": "Samtaler og gruppedeltakelser per måned",
+                                 "en": "Conversations and group participations per month"},
+    "followup.funnel_heading": {"nb": "Fra kontakt til oppfølging og henvisning",
+                                "en": "From contact to follow-up and referral"},
+    "followup.funnel_help": {
+        "nb": "Første trinn er treff i gate- og skolefelt (møter, ikke unike personer); de neste er unike ungdommer "
+              "i året.",
+        "en": "The first stage is street and school outreach hits (meetings, not unique people); the next are "
+              "unique youth in the year.",
+    },
+    "followup.funnel.street_school_hits": {"nb": "Treff i gate- og skolefelt", "en": "Street and school hits"},
+    "followup.funnel.unique_youth": {"nb": "Unike ungdommer i oppfølging", "en": "Unique youth in follow-up"},
+    "followup.funnel.referral_unique_youth": {"nb": "Unike ungdommer henvist", "en": "Unique youth referred"},
+    "followup.tables_heading": {"nb": "Tallene", "en": "The figures"},
+    "followup.inquiries_note": {
+        "nb": "Henvendelser uten samtykke vises bare som sum: årsrapporten for 2023 gjengir samme tjenestetabell som "
+              "for utgående samarbeid.",
+        "en": "Inquiries without consent are shown as a total only: the 2023 annual report repeats the table of "
+              "outgoing collaboration for them.",
+    },
+    "followup.col.service": {"nb": "Tjeneste", "en": "Service"},
+    "followup.col.incoming": {"nb": "Innkommende", "en": "Incoming"},
+    "followup.col.outgoing": {"nb": "Utgående", "en": "Outgoing"},
+    "followup.col.count": {"nb": "Antall", "en": "Count"},
+    "followup.col.figure": {"nb": "Tall", "en": "Figure"},
+    "followup.col.month": {"nb": "Måned", "en": "Month"},
+    "followup.col.series": {"nb": "Serie", "en": "Series"},
+    "followup.col.stage": {"nb": "Trinn", "en": "Stage"},
+    "followup.col.participations": {"nb": "Deltakelser", "en": "Participations"},
+    "followup.col.unique_youth": {"nb": "Unike ungdommer", "en": "Unique youth"},
+    "followup.summary.most_in": {"nb": "Flest innkommende fra {service} ({n}).", "en": "Most incoming from {service} ({n})."},
+    "followup.summary.most_out": {"nb": "Flest utgående til {service} ({n}).", "en": "Most outgoing to {service} ({n})."},
+    "followup.summary.totals": {"nb": "I alt {incoming} inn og {outgoing} ut.", "en": "In all {incoming} in and {outgoing} out."},
+    "followup.summary.busiest_month": {"nb": "{series}: flest i {month} ({n}).", "en": "{series}: most in {month} ({n})."},
+    "followup.summary.funnel": {
+        "nb": "{referred} av {youth} unike ungdommer i oppfølging ble henvist videre ({share}).",
+        "en": "{referred} of {youth} unique youth in follow-up were referred on ({share}).",
+    },
+    "followup.summary.funnel_partial": {"nb": "Trinnene vises der året har tall.", "en": "Stages are shown where the year has figures."},
+    "followup.missing_columns": {
+        "nb": "Fila {file} mangler kolonnene {missing}. Fant kolonnene: {found}. (Forventet: måned, måltall, kategori/tjeneste og antall.)",
+        "en": "The file {file} lacks the columns {missing}. Columns found: {found}. (Expected: month, measure, category/service and count.)",
+    },
+    "followup.header_only": {
+        "nb": "Fila {file} har bare en overskriftsrad og ingen rader med tall.",
+        "en": "The file {file} has only a header line and no lines of figures.",
+    },
+    "followup.row.month_missing": {"nb": "måned mangler", "en": "month missing"},
+    "followup.row.bad_month": {
+        "nb": "ugyldig måned; bruk åååå-mm, mm.åååå eller en dato", "en": "invalid month; use yyyy-mm, mm.yyyy or a date",
+    },
+    "followup.row.month_future": {"nb": "måneden er fram i tid (etter {month})", "en": "the month is in the future (after {month})"},
+    "followup.row.year_only": {
+        "nb": "oppgi måneden (åååå-mm); bare årstall gjelder bare tall for hele året",
+        "en": "give the month (yyyy-mm); a bare year is only for figures of the whole year",
+    },
+    "followup.row.measure_missing": {"nb": "måltall mangler", "en": "measure missing"},
+    "followup.row.bad_measure": {
+        "nb": "ukjent måltall; bruk f.eks. samtaler, unike ungdommer, gruppedeltakelser, innkommende, utgående, bekymringsmeldinger",
+        "en": "unknown measure; use e.g. conversations, unique youth, participations, incoming, outgoing, concern reports",
+    },
+    "followup.row.bad_measure_suggest": {"nb": "ukjent måltall; mente du {suggestions}?", "en": "unknown measure; did you mean {suggestions}?"},
+    "followup.row.no_category": {
+        "nb": "dette måltallet har ingen kategori; la kategori stå tom", "en": "this measure has no category; leave it empty",
+    },
+    "followup.row.category_missing_service": {"nb": "tjeneste mangler", "en": "service missing"},
+    "followup.row.category_missing_group": {"nb": "gruppetype mangler", "en": "group type missing"},
+    "followup.row.bad_service": {"nb": "ukjent tjeneste; bruk {valid}", "en": "unknown service; use {valid}"},
+    "followup.row.bad_service_suggest": {"nb": "ukjent tjeneste; mente du {suggestions}?", "en": "unknown service; did you mean {suggestions}?"},
+    "followup.row.bad_group": {"nb": "ukjent gruppetype; bruk {valid}", "en": "unknown group type; use {valid}"},
+    "followup.row.bad_group_suggest": {"nb": "ukjent gruppetype; mente du {suggestions}?", "en": "unknown group type; did you mean {suggestions}?"},
+    "followup.row.conflict_in_file": {
+        "nb": "samme måned, måltall og kategori står allerede i linje {line} med antall {value}",
+        "en": "the same month, measure and category is already in line {line} with the count {value}",
+    },
+    "followup.row.conflict_stored": {
+        "nb": "tallet finnes allerede med antall {value} (import nr. {batch}); angre den importen først for å rette det",
+        "en": "the figure is already stored with the count {value} (import {batch}); undo that import first to correct it",
+    },
+    "followup.notice.in_file_duplicates": {
+        "nb": "{n} rader var helt like en tidligere rad i samme fil og ble bare tatt med én gang.",
+        "en": "{n} lines were identical to an earlier line in the same file and were counted once.",
+    },
+    "followup.notice.nothing_new": {
+        "nb": "Alle tallene fantes fra før; ingen ny import ble opprettet.",
+        "en": "All figures already existed; no new import was created.",
+    },
+    "followup.import_summary": {
+        "nb": "{file}: {read} rader lest, {imported} tall importert, {rejected} rader avvist, {duplicate} duplikater.",
+        "en": "{file}: {read} lines read, {imported} figures imported, {rejected} lines rejected, {duplicate} duplicates.",
+    },
+    "followup.undone": {
+        "nb": "Angret import nr. {batch}: {n} oppfølgingstall fjernet.", "en": "Undid import {batch}: {n} follow-up figures removed.",
+    },
+})
+# --- end oppfølging og samarbeid ---
+
+# --- backup (dashboard.backup, `feltkart backup/restore`) ---
+MESSAGES.update({
+    "backup.done": {
+        "nb": "Sikkerhetskopi skrevet til {path}: {rows} registreringer, {tables} tabeller, {size} MB, kontrollert ({seconds} s).",
+        "en": "Backup written to {path}: {rows} registrations, {tables} tables, {size} MB, verified ({seconds} s).",
+    },
+    "backup.restored": {
+        "nb": "Databasen {path} er gjenopprettet fra {source}: {rows} registreringer (skjemaversjon {version}).",
+        "en": "The database {path} was restored from {source}: {rows} registrations (schema version {version}).",
+    },
+    "backup.kept": {
+        "nb": "Den forrige databasen er tatt vare på som {path}.",
+        "en": "The previous database was kept as {path}.",
+    },
+    "backup.exists": {
+        "nb": "{path} finnes allerede; velg et annet filnavn eller bruk --force for å skrive over.",
+        "en": "{path} already exists; choose another file name or use --force to overwrite it.",
+    },
+    "backup.same_file": {
+        "nb": "{path} er selve databasen; velg en annen fil.",
+        "en": "{path} is the database itself; choose another file.",
+    },
+    "backup.no_folder": {"nb": "Mappen {path} finnes ikke.", "en": "The folder {path} does not exist."},
+    "backup.missing": {"nb": "Fant ingen fil {path}.", "en": "No file {path}."},
+    "backup.incomplete": {
+        "nb": "{path} er ikke en fullstendig Feltkart-database (mangler tabellene {tables}).",
+        "en": "{path} is not a complete Feltkart database (missing the tables {tables}).",
+    },
+    "backup.verify_failed": {
+        "nb": "Kontrollen av kopien {path} feilet ({reason}); ingen sikkerhetskopi ble lagret.",
+        "en": "Checking the copy {path} failed ({reason}); no backup was saved.",
+    },
+})
+# --- end backup ---
 
 
 def default_lang() -> str:

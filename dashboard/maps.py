@@ -137,6 +137,7 @@ _CSS = """<style>
 .feltkart-legend i {display: inline-block; width: 12px; height: 12px; margin-right: 6px;
   vertical-align: -2px; border: 1px solid #666;}
 .feltkart-legend i.dot {border-radius: 50%;}
+.feltkart-cell-n {font: bold 11px sans-serif; color: #111; text-align: center; text-shadow: 0 0 2px #fff;}
 </style>"""
 
 
@@ -696,3 +697,28 @@ def map_asset_urls(m: folium.Map) -> list[str]:
             urls += [url for _, url in element.default_js] + [url for _, url in element.default_css]
         stack.extend(getattr(element, "_children", {}).values())
     return list(dict.fromkeys(urls))
+
+
+# --- statistical hot spots on a grid ---------------------------------------------------------------
+
+GRID_COLOURS = {"hot": "#d7301f", "cold": "#2b6cb0"}
+
+
+def add_grid_layer(m: folium.Map, grid, *, class_column: str, labels: Mapping[str, Mapping[str, str]],
+                   count_column: str, layer_name: str, lang: str = "nb") -> None:
+    """Draw the grid cells whose class is not 'none'/'no_pattern' (hot red, cold blue, by the class
+    name's last part), each with its count always written on it: a significant cell next to busy
+    neighbours may itself hold few registrations, and the planner must see that."""
+    cells = grid[~grid[class_column].isin(("none", "no_pattern"))]
+    layer = folium.FeatureGroup(name=_esc(layer_name), show=True)
+    for cls, n, geometry in zip(cells[class_column], cells[count_column], cells.geometry):
+        colour = GRID_COLOURS["cold" if str(cls).endswith("cold") else "hot"]
+        label = _esc(labels.get(cls, {}).get(lang, str(cls)))
+        count = fmt_int(n, lang)
+        folium.GeoJson(geometry.__geo_interface__, style_function=lambda _, c=colour: {
+            "color": c, "weight": 1.5, "fillColor": c, "fillOpacity": 0.35},
+            tooltip=f"{label}: n = {count}").add_to(layer)
+        centre = geometry.centroid
+        folium.Marker([centre.y, centre.x], icon=folium.DivIcon(
+            html=f'<div class="feltkart-cell-n">{count}</div>', icon_size=(40, 14), icon_anchor=(20, 7))).add_to(layer)
+    layer.add_to(m)

@@ -9,6 +9,7 @@ and colour. Both account for periods of different length (exposure in days).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -77,3 +78,131 @@ def risers_and_fallers(compared: pd.DataFrame, limit: int = 10) -> tuple[pd.Data
     risers = significant[significant["direction"] > 0].sort_values("change_z", ascending=False)
     fallers = significant[significant["direction"] < 0].sort_values("change_z")
     return risers.head(limit), fallers.head(limit)
+
+
+# --- Rate ratio with a confidence interval ------------------------------------------------------
+
+RATE_RATIO_TEST = "exact-cond"  # statsmodels test_poisson_2indep method
+RATE_RATIO_CI = "exact-cond"  # Clopper–Pearson on the conditional binomial; or "score" / "mover"
+
+
+@dataclass(frozen=True)
+class RateRatio:
+    """After/before rate ratio with a 95 % confidence interval and a two-sided p-value.
+
+    ``ratio`` is (count_after/exposure_after) / (count_before/exposure_before): 1 = same rate,
+    0 when nothing happened after, inf when nothing happened before, NaN when both are zero.
+    ``note`` is None, or ``{"nb": ..., "en": ...}`` when the numbers need a caveat.
+    """
+
+    ratio: float
+    ci95: tuple[float, float]
+    p_value: float
+    method: str
+    note: dict | None = None
+
+    @property
+    def significant(self) -> bool:
+        """p < SIGNIFICANCE (False when the p-value cannot be computed)."""
+        return bool(self.p_value < SIGNIFICANCE)
+
+
+def _check_count(value, name: str) -> int:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a whole number of youth met, got {value!r}") from None
+    if not math.isfinite(number) or number < 0 or number != int(number):
+        raise ValueError(f"{name} must be a whole number ≥ 0, got {value!r}")
+    return int(number)
+
+
+def _check_exposure(value, name: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a positive number (days or team-hours), got {value!r}") from None
+    if not math.isfinite(number) or number <= 0:
+        raise ValueError(
+            f"{name} must be positive (days or team-hours), got {value!r}: "
+            "a rate cannot be computed for a period without exposure"
+        )
+    return number
+
+
+def rate_ratio(count_after, exposure_after, count_before, exposure_before, *,
+               ci_method: str = RATE_RATIO_CI) -> RateRatio:
+    """Compare two Poisson rates: after vs. before, each count over its exposure.
+
+    Exposure is what the count was gathered over: days, or team-hours when the effort differs
+    (effort-adjusted rates). Exposure ≤ 0 raises ValueError; zero counts never raise.
+
+    Test: statsmodels ``test_poisson_2indep(method="exact-cond")`` — given the total of both
+    counts, the after count is binomial with share e_a·r/(e_a·r + e_b); two-sided, "minlike"
+    like ``scipy.stats.binomtest``. It is exact for small counts and the same test as
+    ``poisson_change_p``, so a change marked significant here is marked so everywhere.
+
+    Confidence interval (default ``"exact-cond"``): the Clopper–Pearson interval of that
+    conditional binomial share π, mapped to the ratio π/(1−π)·e_b/e_a (statsmodels
+    ``proportion_confint(method="beta")``; ``confint_poisson_2indep`` has no exact conditional
+    interval). Chosen because it agrees with the exact test: on all pairs of counts 1..59 with
+    equal exposure it never excludes 1 when p ≥ 0.05 (nor includes 1 when p < 0.05), whereas the
+    score interval excluded 1 for 88 and MOVER for 68 non-significant pairs — exactly the
+    borderline small counts where a planner could be misled. It is slightly conservative (wider)
+    and handles zero counts naturally (0 after → [0, finite]; 0 before → [finite, inf]).
+    ``ci_method="score"`` or ``"mover"`` use ``confint_poisson_2indep`` instead (score falls back
+    to MOVER when a count is zero, where its root search degenerates).
+    """
+    from statsmodels.stats.proportion import proportion_confint
+    from statsmodels.stats.rates import confint_poisson_2indep, test_poisson_2indep
+
+    after = _check_count(count_after, "count_after")
+    before = _check_count(count_before, "count_before")
+    e_after = _check_exposure(exposure_after, "exposure_after")
+    e_before = _check_exposure(exposure_before, "exposure_before")
+    if ci_method not in ("exact-cond", "score", "mover"):
+        raise ValueError(f"ci_method must be 'exact-cond', 'score' or 'mover', got {ci_method!r}")
+    method = f"test: {RATE_RATIO_TEST}; ci95: {ci_method}"
+    nan = float("nan")
+    if after + before == 0:
+        note = {
+            "nb": "Kan ikke beregnes: ingen registreringer i noen av periodene.",
+            "en": "Cannot be computed: no registrations in either period.",
+        }
+        return RateRatio(nan, (nan, nan), nan, method, note)
+
+    scale = e_before / e_after  # ratio = (after/before)·scale
+    ratio = after / before * scale if before > 0 else math.inf
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_value = float(test_poisson_2indep(after, e_after, before, e_before,
+                                            method=RATE_RATIO_TEST).pvalue)
+        if ci_method == "exact-cond":
+            lo_share, hi_share = proportion_confint(after, after + before, alpha=0.05, method="beta")
+            lo = float(lo_share / (1 - lo_share) * scale) if lo_share < 1 else math.inf
+            hi = float(hi_share / (1 - hi_share) * scale) if hi_share < 1 else math.inf
+        else:
+            use = "mover" if (ci_method == "score" and min(after, before) == 0) else ci_method
+            lo, hi = (float(v) for v in confint_poisson_2indep(after, e_after, before, e_before,
+                                                                method=use, compare="ratio"))
+            method = f"test: {RATE_RATIO_TEST}; ci95: {use}"
+    if after == 0:
+        lo = 0.0
+    if before == 0 or not math.isfinite(hi):
+        hi = math.inf
+    note = None
+    if before == 0:
+        note = {
+            "nb": "Ingen før: forholdet er uendelig; se nedre grense i konfidensintervallet.",
+            "en": "None before: the ratio is infinite; see the lower bound of the confidence interval.",
+        }
+    elif after == 0:
+        note = {
+            "nb": "Ingen etter: forholdet er 0; se øvre grense i konfidensintervallet.",
+            "en": "None after: the ratio is 0; see the upper bound of the confidence interval.",
+        }
+    elif after + before < 10:
+        note = {
+            "nb": "Svært få registreringer: intervallet er vidt, og endringen kan lett være tilfeldig.",
+            "en": "Very few registrations: the interval is wide and the change may easily be chance.",
+        }
+    return RateRatio(float(ratio), (float(lo), float(hi)), p_value, method, note)

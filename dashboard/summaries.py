@@ -7,6 +7,7 @@ Pure (no Streamlit): the pages call these between the queries and the chart/map 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -217,3 +218,37 @@ def hotspot_rows(table: pd.DataFrame, lang: str) -> pd.DataFrame:
 def map_summary(table: pd.DataFrame, lang: str) -> str:
     return i18n.t("map.summary", lang, n=int((table["hits"] > 0).sum()),
                   rises=int((table["direction"] > 0).sum()), falls=int((table["direction"] < 0).sum()))
+
+
+def located_hits(hotspots: pd.DataFrame, free_points: pd.DataFrame) -> pd.DataFrame:
+    """Registrations with a place as (lon, lat, hits): hotspots at their point plus free points."""
+    return pd.concat([hotspots[["lon", "lat", "hits"]], free_points[["lon", "lat", "hits"]]], ignore_index=True)
+
+
+def last_quarters(end: date, count: int) -> list[tuple[str, date, date]]:
+    """The last ``count`` whole calendar quarters that end on or before ``end``."""
+    from dashboard import hotspot_stats
+
+    periods = hotspot_stats.slices(date(end.year - count // 4 - 1, 1, 1), end)
+    return [p for p in periods if p[2] <= end][-count:]
+
+
+def grid_rows(grid: pd.DataFrame, lang: str, emerging: bool) -> pd.DataFrame:
+    """The significant (or patterned) cells of a hot-spot grid as a table, with n always shown."""
+    from dashboard import hotspot_stats
+
+    labels = hotspot_stats.CLASS_LABELS if emerging else hotspot_stats.HOT_SPOT_LABELS
+    cells = grid[~grid["class"].isin(("none", "no_pattern"))].copy()
+    centres = cells.geometry.representative_point()  # a cell's middle; no CRS warning for a square
+    table = pd.DataFrame({
+        i18n.t("grid.class", lang): [labels[c][lang] for c in cells["class"]],
+        "n": cells["n_total" if emerging else "n"].astype(int).to_numpy(),
+        i18n.t("grid.centre", lang): [f"{p.y:.4f}, {p.x:.4f}" for p in centres],
+    })
+    if emerging:
+        table[i18n.t("grid.history", lang)] = cells["history"].to_numpy()
+        table["tau"] = cells["trend_tau"].round(2).to_numpy()
+    else:
+        table["z"] = cells["z"].round(2).to_numpy()
+        table[i18n.t("grid.p_adjusted", lang)] = cells["p_adjusted"].round(4).to_numpy()
+    return table.sort_values("n", ascending=False)

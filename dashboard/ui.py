@@ -258,3 +258,33 @@ def show_map(ctx: PageContext, hotspots: pd.DataFrame, areas: pd.DataFrame, *, k
     return st_folium(m, key=key, height=height_px, use_container_width=True,
                      returned_objects=["last_object_clicked", "last_active_drawing", "last_clicked"] if interactive
                      else [])
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def _hot_spot_grid(db_path: str, data_version: int, flt: Filter):
+    from dashboard import hotspot_stats
+
+    db = Database(db_path)
+    points = summaries.located_hits(queries.run_filtered(db, "hits_by_hotspot", flt),
+                                     queries.run_filtered(db, "free_points", flt))
+    return hotspot_stats.hot_spots(hotspot_stats.grid_counts(points))
+
+
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def _emerging_grid(db_path: str, data_version: int, flt: Filter, periods: tuple):
+    from dashboard import hotspot_stats
+
+    db = Database(db_path)
+    by_slice = {label: summaries.located_hits(queries.run_filtered(db, "hits_by_hotspot", flt.with_period(a, b)),
+                                              queries.run_filtered(db, "free_points", flt.with_period(a, b)))
+                for label, a, b in periods}
+    return hotspot_stats.emerging_hot_spots(by_slice)
+
+
+def hot_spot_grid(ctx: PageContext, flt: Filter):
+    """Gi* hot and cold spots of the filter's registrations (cached until the data changes)."""
+    return _hot_spot_grid(str(ctx.db.path), ctx.data_version, replace(flt, compare="none"))
+
+
+def emerging_grid(ctx: PageContext, flt: Filter, periods: list[tuple]):
+    return _emerging_grid(str(ctx.db.path), ctx.data_version, replace(flt, compare="none"), tuple(periods))

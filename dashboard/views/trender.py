@@ -5,11 +5,13 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
-from dashboard import charts, notes, stats, summaries, ui, vocab
+from dashboard import charts, hotspot_stats, maps, notes, stats, summaries, ui, vocab
 from dashboard.errors import FeltkartError
 
 NOTES_LISTED_MAX = 30
+EMERGING_QUARTERS = 8
 
 ctx = ui.context()
 flt, lang = ctx.flt, ctx.lang
@@ -49,6 +51,27 @@ else:
         else:
             column.dataframe(summaries.change_rows(table, lang), hide_index=True, width="stretch")
     st.caption(ctx.t("trends.changes_help"))
+
+# --- statistical hot spots and emerging patterns ------------------------------------------------
+st.subheader(ctx.t("trends.hotspots"))
+st.caption(ctx.t("trends.hotspots_help"))
+mode = st.segmented_control(ctx.t("trends.hotspots_mode"), ["off", "period", "emerging"], default="off",
+                            key="trend_hotspots", format_func=lambda key: ctx.t(f"trends.hotspots_mode.{key}"))
+if mode in ("period", "emerging"):
+    emerging = mode == "emerging"
+    with st.spinner(ctx.t("trends.computing")):
+        grid = (ui.emerging_grid(ctx, flt, summaries.last_quarters(flt.end, EMERGING_QUARTERS)) if emerging
+                else ui.hot_spot_grid(ctx, flt))
+    m = maps.build_hotspot_map(ui.hotspot_table(ctx, flt, None).head(0), ui.area_table(ctx, flt, None),
+                               basemap=ui.basemap_from_url(), lang=lang, height_px=460)
+    maps.add_grid_layer(m, grid, class_column="class",
+                        labels=hotspot_stats.CLASS_LABELS if emerging else hotspot_stats.HOT_SPOT_LABELS,
+                        count_column="n_total" if emerging else "n", layer_name=ctx.t("trends.hotspots"), lang=lang)
+    st_folium(m, key="trend_grid_map", height=460, use_container_width=True, returned_objects=[])
+    note = grid.attrs.get("note")
+    if note:
+        st.info(note[lang] if isinstance(note, dict) else str(note))
+    st.dataframe(summaries.grid_rows(grid, lang, emerging), hide_index=True, width="stretch")
 
 # --- year over year -----------------------------------------------------------------------------
 st.subheader(ctx.t("trends.yoy"))
