@@ -86,7 +86,10 @@ def _point(args) -> tuple[float | None, float | None]:
     """(lon, lat) from --lat/--lon (WGS84) or --north/--east (EUREF89 UTM 33), or (None, None)."""
     from dashboard import geo
 
-    if args.east is not None and args.north is not None:
+    pairs = ((args.east, args.north), (args.lon, args.lat))
+    if any((a is None) != (b is None) for a, b in pairs):
+        raise FeltkartError("cli.point_required")
+    if args.east is not None:
         return geo.utm33_to_wgs84(args.east, args.north)
     return args.lon, args.lat
 
@@ -158,16 +161,46 @@ def cmd_export_view(args) -> int:
     return 0
 
 
+# --- slides and documents (dashboard/slides.py, dashboard/report_docs.py) ---
 def cmd_export_annual(args) -> int:
-    from dashboard import exporters
+    from dashboard import exporters, report_docs
 
-    report = reports.annual_report(_ready(args), args.year)
-    frames = exporters.annual_report_frames(report)
+    db = _ready(args)
+    report = reports.annual_report(db, args.year)
     suffix = args.output.suffix.lower()
-    data = exporters.to_xlsx_bytes(frames) if suffix == ".xlsx" else exporters.to_csv_bytes(next(iter(frames.values())))
+    if suffix == ".docx":
+        data = report_docs.annual_report_docx(report, summary=reports.year_summary(db, args.year))
+    elif suffix == ".xlsx":
+        data = report_docs.annual_report_xlsx(report)
+    else:
+        data = exporters.to_csv_bytes(next(iter(exporters.annual_report_frames(report).values())))
     args.output.write_bytes(data)
     print(i18n.t("cli.wrote", path=args.output, bytes=i18n.fmt_int(len(data))))
     return 0
+
+
+def cmd_export_slides(args) -> int:
+    from dashboard import slides
+    from dashboard.filters import Filter
+
+    flt = Filter(args.start, args.end, areas=tuple(args.area or ()), compare=args.compare)
+    data = slides.presentation_data(_ready(args), flt, threshold=args.threshold, coarsen_to_areas=args.areas_only)
+    render = slides.slides_pdf if args.output.suffix.lower() == ".pdf" else slides.slides_pptx
+    content = render(data, args.title)
+    args.output.write_bytes(content)
+    print(i18n.t("cli.wrote", path=args.output, bytes=i18n.fmt_int(len(content))))
+    return 0
+
+
+def _threshold(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"the threshold must be a whole number of 1 or more, got {text!r}")
+    return value
+# --- end slides and documents ---
 
 
 def cmd_focus(args) -> int:
@@ -316,6 +349,75 @@ def _date(text: str):
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(i18n.t("cli.bad_date", value=text)) from None
+
+
+# --- backup and restore (dashboard/backup.py) ---
+def cmd_backup(args) -> int:
+    from dashboard import backup
+
+    report = backup.backup(Database(args.db), args.output, force=args.force)
+    print(i18n.t("backup.done", path=report.path, rows=i18n.fmt_int(report.registrations), tables=len(report.tables),
+                 size=i18n.fmt_decimal(report.size_bytes / 1e6), seconds=i18n.fmt_decimal(report.seconds)))
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from dashboard import backup
+
+    db = Database(args.db)
+    report, kept = backup.restore(db, args.file, force=args.force)
+    print(i18n.t("backup.restored", path=db.path, source=Path(args.file).expanduser().resolve(),
+                 rows=i18n.fmt_int(report.registrations), version=report.schema_version))
+    if kept:
+        print(i18n.t("backup.kept", path=kept))
+    return 0
+# --- end backup and restore ---
+
+
+# --- follow-up and collaboration (dashboard/followup.py) ---
+def cmd_followup_import(args) -> int:
+    from dashboard import followup
+
+    db = _ready(args)
+    path = Path(args.file)
+    if not path.is_file():
+        raise FeltkartError("import.file_missing", path=str(path))
+    size = path.stat().st_size
+    if size > followup.MAX_IMPORT_BYTES:  # before reading it into memory
+        raise FeltkartError("import.too_large", file=path.name, size=round(size / (1024 * 1024), 1),
+                            max=followup.MAX_IMPORT_BYTES // (1024 * 1024))
+    parsed = followup.parse_followup_file(path.read_bytes(), path.name)
+    report = followup.commit_followup(db, parsed, strict=args.strict, dry_run=args.dry_run, source_name=path.name)
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        print("\n".join(followup.report_lines(report, path.name)))
+    if report.refused:
+        if args.json:
+            print(f"feltkart: {report.refused_reason}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_followup_summary(args) -> int:
+    from dashboard import followup
+
+    summary = followup.year_summary(_ready(args), args.year)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        for key, value in summary.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def cmd_followup_undo(args) -> int:
+    from dashboard import followup
+
+    removed = followup.undo_batch(_ready(args), args.batch_id)
+    print(i18n.t("followup.undone", batch=args.batch_id, n=i18n.fmt_int(removed)))
+    return 0
+# --- end follow-up and collaboration ---
 
 
 def _datetime(text: str) -> datetime:
@@ -472,10 +574,56 @@ def build_parser() -> argparse.ArgumentParser:
     view.add_argument("--no-suppress", action="store_true", help="show small counts (only for the team itself)")
     view.add_argument("-o", "--output", type=_output((".csv", ".xlsx", ".geojson")), required=True)
     view.set_defaults(func=cmd_export_view)
-    annual_export = export_commands.add_parser("annual", parents=[common], help="the annual report's tables")
+    # --- slides and documents ---
+    annual_export = export_commands.add_parser("annual", parents=[common],
+                                               help="the annual report's tables (CSV, XLSX, or a Word document)")
     annual_export.add_argument("--year", type=_year, required=True)
-    annual_export.add_argument("-o", "--output", type=_output((".csv", ".xlsx")), required=True)
+    annual_export.add_argument("-o", "--output", type=_output((".csv", ".xlsx", ".docx")), required=True)
     annual_export.set_defaults(func=cmd_export_annual)
+    slides_export = export_commands.add_parser("slides", parents=[common],
+                                               help="a presentation for partners (PowerPoint or PDF), small counts hidden")
+    slides_export.add_argument("--from", dest="start", type=_date, required=True, metavar="YYYY-MM-DD")
+    slides_export.add_argument("--to", dest="end", type=_date, required=True, metavar="YYYY-MM-DD")
+    slides_export.add_argument("--area", nargs="*", metavar="ID")
+    slides_export.add_argument("--compare", choices=("previous", "last_year", "none"), default="last_year")
+    slides_export.add_argument("--threshold", type=_threshold, default=5, help="hide counts below this (default 5)")
+    slides_export.add_argument("--areas-only", action="store_true", help="areas only: no single places named or drawn")
+    slides_export.add_argument("--title", help="the title slide's heading")
+    slides_export.add_argument("-o", "--output", type=_output((".pptx", ".pdf")), required=True)
+    slides_export.set_defaults(func=cmd_export_slides)
+    # --- end slides and documents ---
+
+    # --- backup and restore (dashboard/backup.py) ---
+    backup_parser = commands.add_parser("backup", parents=[common],
+                                        help="write a consistent, verified copy of the database (safe while the app runs)")
+    backup_parser.add_argument("-o", "--output", required=True, metavar="FILE", help="the backup file (a Feltkart database)")
+    backup_parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    backup_parser.set_defaults(func=cmd_backup)
+    restore_parser = commands.add_parser("restore", parents=[common],
+                                         help="replace the database with a backup (the previous file is kept)")
+    restore_parser.add_argument("file", metavar="FILE", help="a backup made by 'feltkart backup'")
+    restore_parser.add_argument("--force", action="store_true",
+                                help="do not keep the previous database as <name>.before-restore-<time>")
+    restore_parser.set_defaults(func=cmd_restore)
+    # --- end backup and restore ---
+    # --- follow-up and collaboration (dashboard/followup.py) ---
+    followup_parser = commands.add_parser("followup", help="follow-up and collaboration: monthly figures, never a person")
+    followup_commands = followup_parser.add_subparsers(dest="followup_command", required=True, metavar="ACTION")
+    followup_import = followup_commands.add_parser(
+        "import", parents=[common], help="import monthly figures (måned, måltall, kategori/tjeneste, antall) from CSV or XLSX")
+    followup_import.add_argument("file", metavar="FILE", help="CSV (; , or tab; UTF-8 or Windows-1252) or XLSX")
+    followup_import.add_argument("--strict", action="store_true", help="refuse the whole file if any line has an error")
+    followup_import.add_argument("--dry-run", action="store_true", help="check and count, but store nothing")
+    followup_import.add_argument("--json", action="store_true", help="print the result as JSON")
+    followup_import.set_defaults(func=cmd_followup_import)
+    followup_summary = followup_commands.add_parser("summary", parents=[common], help="a year's follow-up figures")
+    followup_summary.add_argument("--year", type=_year, required=True)
+    followup_summary.add_argument("--json", action="store_true", help="print JSON")
+    followup_summary.set_defaults(func=cmd_followup_summary)
+    followup_undo = followup_commands.add_parser("undo", parents=[common], help="undo a follow-up import")
+    followup_undo.add_argument("batch_id", metavar="BATCH_ID", type=int, help="the import's number (see 'feltkart batches')")
+    followup_undo.set_defaults(func=cmd_followup_undo)
+    # --- end follow-up and collaboration ---
     return parser
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import duckdb
@@ -84,12 +85,15 @@ def replace_places(con: duckdb.DuckDBPyConnection, areas: gpd.GeoDataFrame, hots
 
 _TRANSLITERATE = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
 MOVE_TOLERANCE_M = 1.0  # a point moved less than this counts as unchanged
+MAX_ID_CHARS = 80  # as filters.PLACE_ID allows
+ID_SUFFIX_ROOM = 4  # room for "-2" … "-999" when a name is taken
 
 
 def slugify(name: str) -> str:
     """'Strømmen Storsenter' -> 'strommen-storsenter' (the form of every place id)."""
-    text = name.casefold().translate(_TRANSLITERATE)
-    return "-".join(filter(None, re.split(r"[^a-z0-9]+", text)))[:80]
+    text = unicodedata.normalize("NFKD", name.casefold().translate(_TRANSLITERATE))
+    text = "".join(c for c in text if not unicodedata.combining(c))  # 'Café Noël' -> 'cafe noel'
+    return "-".join(filter(None, re.split(r"[^a-z0-9]+", text)))[:MAX_ID_CHARS - ID_SUFFIX_ROOM].strip("-")
 
 
 def areas_frame(con) -> gpd.GeoDataFrame:

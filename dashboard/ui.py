@@ -288,3 +288,18 @@ def hot_spot_grid(ctx: PageContext, flt: Filter):
 
 def emerging_grid(ctx: PageContext, flt: Filter, periods: list[tuple]):
     return _emerging_grid(str(ctx.db.path), ctx.data_version, replace(flt, compare="none"), tuple(periods))
+
+
+def import_preview(rows: pd.DataFrame, lang: str, limit: int = 200) -> pd.DataFrame:
+    """Parsed registrations for the import preview, with Norwegian (or English) headers and labels."""
+    part = rows.head(limit)
+    return pd.DataFrame({
+        i18n.t("data.col.line", lang): part.get("source_line"),
+        i18n.t("data.col.when", lang): [f"{pd.Timestamp(t):%d.%m.%Y %H:%M}" for t in part["occurred_at"]],
+        i18n.t("table.place", lang): part["hotspot_id"].fillna(""),
+        i18n.t("table.area", lang): part["area_id"].fillna(""),
+        i18n.t("filter.channel", lang): [vocab.CHANNELS[c][lang] for c in part["channel"]],
+        i18n.t("filter.age", lang): [vocab.AGE_BANDS[a][lang] for a in part["age_band"]],
+        i18n.t("filter.gender", lang): [vocab.GENDERS[g][lang] for g in part["gender"]],
+        i18n.t("table.hits", lang): part["youth_count"],
+    })

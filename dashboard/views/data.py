@@ -56,8 +56,7 @@ with import_tab:
                                             ctx.t("data.col.value"): e.value, ctx.t("data.col.reason"): e.message}
                                            for e in parsed.errors]), hide_index=True, width="stretch")
             st.subheader(ctx.t("data.import.preview"))
-            st.dataframe(parsed.rows.drop(columns=["row_sha256"], errors="ignore").head(200), hide_index=True,
-                         width="stretch")
+            st.dataframe(ui.import_preview(parsed.rows, lang), hide_index=True, width="stretch")
             strict = st.checkbox(ctx.t("data.import.strict"), key="import_strict")
             if st.button(ctx.t("data.import.confirm"), type="primary", key="import_confirm",
                          disabled=preview.rows_imported == 0 and not parsed.errors):
@@ -98,9 +97,12 @@ with places_tab:
     kind_label = lambda key: vocab.HOTSPOT_KINDS[key][lang]  # noqa: E731
 
     st.subheader(ctx.t("data.places.add"))
-    st.caption(ctx.t("data.places.click_help"))
-    clicked = (ui.show_map(ctx, ui.hotspot_table(ctx, flt, None), ui.area_table(ctx, flt, None), key="place_map",
-                           height_px=380, interactive=True) or {}).get("last_clicked")
+    # The map is drawn only on request: inside a hidden tab Leaflet cannot size itself (it would open
+    # at world zoom), and it spares the page the base map's tiles until someone wants them.
+    clicked = None
+    if st.toggle(ctx.t("data.places.pick_on_map"), key="place_pick_on_map", help=ctx.t("data.places.click_help")):
+        clicked = (ui.show_map(ctx, ui.hotspot_table(ctx, flt, None), ui.area_table(ctx, flt, None), key="place_map",
+                               height_px=380, interactive=True) or {}).get("last_clicked")
     if clicked and clicked != st.session_state.get("place_map_click"):
         st.session_state["place_map_click"] = clicked
         st.session_state["place_system"] = "wgs84"
