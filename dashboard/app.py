@@ -18,7 +18,9 @@ st.set_page_config(page_title="Feltkart", page_icon="🗺️", layout="wide")  #
 
 PAGES = (("oversikt", "views/oversikt.py", ":material/dashboard:"), ("kart", "views/kart.py", ":material/map:"),
          ("tid", "views/tid.py", ":material/schedule:"), ("trender", "views/trender.py", ":material/trending_up:"),
+         ("bemanning", "views/bemanning.py", ":material/groups:"),
          ("fokus", "views/fokus.py", ":material/flag:"), ("hkh", "views/hkh.py", ":material/fact_check:"),
+         ("oppfolging", "views/oppfolging.py", ":material/handshake:"),
          ("data", "views/data.py", ":material/database:"))
 
 

@@ -34,6 +34,7 @@ SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 LOCK_TIMEOUT_S = float(os.environ.get("FELTKART_LOCK_TIMEOUT_S", "60"))
 _DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 _LOCK_ERROR = re.compile(r"Could not set lock|Conflicting lock", re.IGNORECASE)
+_NOT_WRITABLE = re.compile(r"read-only file system|permission denied|no space left|disk is full", re.IGNORECASE)
 
 
 def now_local() -> datetime:
@@ -165,6 +166,8 @@ class Database:
                         delay = min(delay * 1.5, 0.5)
                         continue
                     raise FeltkartError("db.busy", path=str(self.path), seconds=int(LOCK_TIMEOUT_S)) from exc
+                if not read_only and _NOT_WRITABLE.search(str(exc)):  # read-only file system, no permission, disk full
+                    raise _write_error(self.path, exc) from exc
                 raise FeltkartError("db.unreadable", path=str(self.path), reason=_first_line(exc)) from exc
             except duckdb.Error as exc:
                 raise FeltkartError("db.unreadable", path=str(self.path), reason=_first_line(exc)) from exc
@@ -283,6 +286,6 @@ def _write_error(path: Path, exc: duckdb.Error) -> FeltkartError:
     text = str(exc)
     if "No space left" in text or "disk is full" in text.lower():
         return FeltkartError("db.disk_full", path=str(path))
-    if "read-only" in text.lower() or "Permission denied" in text:
+    if "read-only" in text.lower() or "permission denied" in text.lower():
         return FeltkartError("db.read_only", path=str(path))
     return FeltkartError("db.write_failed", path=str(path), reason=_first_line(exc))

@@ -22,7 +22,7 @@ from dashboard import vocab
 from dashboard.errors import FeltkartError
 
 FILTER_PARAMS = ("start_ts", "end_ts", "area_ids", "hotspot_ids", "hotspot_kinds", "age_bands", "genders", "channels")
-PLACE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")  # area and hotspot ids are slugs; which exist is the database's
+PLACE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}\Z")  # area and hotspot ids are slugs; which exist is the database's
 DEFAULT_COMPARE = "last_year"
 EARLIEST_DATE = date(1990, 1, 1)  # dates outside these in a URL are ignored with a warning
 LATEST_DATE = date(2100, 12, 31)

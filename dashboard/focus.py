@@ -23,7 +23,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from dashboard import i18n, stats, vocab
+from dashboard import access, audit, i18n, stats, vocab
 from dashboard.db import Database, now_local
 from dashboard.errors import FeltkartError
 
@@ -205,6 +205,7 @@ def record_decision(db: Database, *, period_start: date, period_end: date, decid
     """Store a planning meeting's chosen focus areas for a period; returns the decision id."""
     from dashboard.db import bump_data_version
 
+    access.require("editor")
     if not (decided_by or "").strip():
         raise FeltkartError("focus.who_required")
     if not (rationale or "").strip():
@@ -226,6 +227,8 @@ def record_decision(db: Database, *, period_start: date, period_end: date, decid
                 {"id": decision_id, "pos": position, "area": item.area_id, "hotspot": item.top_hotspot,
                  "day": item.weekday, "h0": hours[0], "h1": hours[-1], "score": item.score,
                  "why": " ".join(item.reasons)})
+        audit.record(con, "focus.decide", f"decision:{decision_id}",
+                     after={"by": decided_by, "rationale": rationale, "items": [i.label() for i in items]})
         bump_data_version(con)
     return int(decision_id)
 

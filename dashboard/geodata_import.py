@@ -19,7 +19,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from dashboard import geo, i18n
+from dashboard import access, audit, geo, i18n
 from dashboard.db import Database, bump_data_version
 from dashboard.errors import FeltkartError
 from dashboard.places import MOVE_TOLERANCE_M, areas_frame
@@ -149,6 +149,7 @@ def import_geodata(db: Database, path: str | Path, *, replace: bool = False, dry
                    layer: str | None = None, id_field: str | None = None,
                    name_field: str | None = None) -> GeodataChanges:
     """Import areas or hotspots from ``path``; returns what changed (or would change, ``dry_run``)."""
+    access.require("admin")
     kind, incoming = read_file(path, layer, id_field, name_field)
     name = Path(path).name
     db.migrate()
@@ -180,6 +181,7 @@ def import_geodata(db: Database, path: str | Path, *, replace: bool = False, dry
             _write_areas(con, incoming, areas, replace)
         else:
             _write_hotspots(con, incoming, changes.removed)
+        audit.record(con, f"geodata.import.{kind}", name, after=changes.as_dict())
         bump_data_version(con)
     return changes
 

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
-from dashboard import i18n, queries, stats, vocab
+from dashboard import access, audit, i18n, queries, stats, vocab
 from dashboard.db import Database, bump_data_version, now_local
 from dashboard.errors import FeltkartError
 from dashboard.filters import Filter
@@ -134,6 +134,7 @@ def mappings(db: Database) -> pd.DataFrame:
 
 def create_mapping(db: Database, *, title: str, mapped_on: date, hotspot_ids, baseline: tuple[date, date],
                    followup: tuple[date, date]) -> int:
+    access.require("editor")
     if not (title or "").strip():
         raise FeltkartError("hkh.title_required")
     hotspot_ids = check_places(db, hotspot_ids)
@@ -146,6 +147,7 @@ def create_mapping(db: Database, *, title: str, mapped_on: date, hotspot_ids, ba
             "followup_end, created_at) VALUES ($title, $on, $ids, $b0, $b1, $f0, $f1, $at) RETURNING id",
             {"title": title.strip(), "on": mapped_on, "ids": list(hotspot_ids), "b0": baseline[0], "b1": baseline[1],
              "f0": followup[0], "f1": followup[1], "at": now_local()}).fetchall()[0][0]
+        audit.record(con, "hkh.create", f"hkh:{mapping_id}", after={"title": title, "hotspots": list(hotspot_ids)})
         bump_data_version(con)
     return int(mapping_id)
 
@@ -166,6 +168,7 @@ def _check_action(measure: str, owner: str, status: str) -> None:
 
 def add_action(db: Database, mapping_id: int, *, measure: str, owner: str, status: str = "planned",
                notes: str = "") -> int:
+    access.require("editor")
     _check_action(measure, owner, status)
     with db.write() as con:
         action_id = con.execute(
@@ -173,6 +176,8 @@ def add_action(db: Database, mapping_id: int, *, measure: str, owner: str, statu
             "VALUES ($m, $measure, $owner, $status, $notes, $at) RETURNING id",
             {"m": mapping_id, "measure": measure.strip(), "owner": owner.strip(), "status": status,
              "notes": (notes or "").strip(), "at": now_local()}).fetchall()[0][0]
+        audit.record(con, "hkh.action.add", f"hkh-action:{action_id}",
+                     after={"measure": measure, "owner": owner, "status": status})
         bump_data_version(con)
     return int(action_id)
 
@@ -180,8 +185,11 @@ def add_action(db: Database, mapping_id: int, *, measure: str, owner: str, statu
 def update_action(db: Database, action_id: int, expected_version: int, *, measure: str, owner: str, status: str,
                   notes: str = "") -> int:
     """Save an edit made from ``expected_version``; a stale edit is refused (nothing is lost)."""
+    access.require("editor")
     _check_action(measure, owner, status)
     with db.write() as con:
+        before = con.execute("SELECT measure, owner, status, notes FROM hkh_actions WHERE id = $id",
+                             {"id": action_id}).df().to_dict("records")
         rows = con.execute("SELECT version FROM hkh_actions WHERE id = $id", {"id": action_id}).fetchall()
         if not rows:
             raise FeltkartError("hkh.action_not_found", id=action_id)
@@ -191,6 +199,8 @@ def update_action(db: Database, action_id: int, expected_version: int, *, measur
                     "updated_at = $at, version = version + 1 WHERE id = $id",
                     {"measure": measure.strip(), "owner": owner.strip(), "status": status,
                      "notes": (notes or "").strip(), "at": now_local(), "id": action_id})
+        audit.record(con, "hkh.action.update", f"hkh-action:{action_id}", before=before[0] if before else None,
+                     after={"measure": measure, "owner": owner, "status": status, "notes": notes})
         bump_data_version(con)
     return expected_version + 1
 

@@ -268,6 +268,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "hkh.sheet.mix": {"nb": "Alder og kjønn", "en": "Age and gender"},
     "hkh.sheet.actions": {"nb": "Tiltaksplan", "en": "Action plan"},
     "hkh.sheet.notes": {"nb": "Trendnotater", "en": "Trend notes"},
+    # access
+    "access.denied": {
+        "nb": "Du har ikke tilgang til dette: det krever rollen {needed}, og du har rollen {have}.",
+        "en": "You may not do this: it needs the role {needed}, and you have the role {have}.",
+    },
     # demo
     "demo.progress": {"nb": "Lager demodata: {step}", "en": "Building demo data: {step}"},
     "demo.has_real_data": {
@@ -895,6 +900,7 @@ MESSAGES.update({
         "en": "No shareable trend notes for this period.",
     },
     "slides.notes.municipality": {"nb": "Hele kommunen", "en": "The whole municipality"},
+    "slides.no_hits": {"nb": "Ingen treff i perioden.", "en": "No hits in the period."},
     "slides.notes.shareable": {
         "nb": "Bare notater merket «kan deles» er med.",
         "en": "Only notes marked 'shareable' are included.",

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dashboard import i18n
+from dashboard import access, audit, exporters, i18n
 from dashboard.db import Database, bump_data_version, now_local
 from dashboard.errors import FeltkartError
 from dashboard.importer import CONTACT_COLUMNS, ERRORS_COLUMN, ParsedImport, RowError
@@ -131,6 +131,7 @@ def commit_import(db: Database, parsed: ParsedImport, *, strict: bool = False, d
         _count(report, parsed, earlier, new)
         report.notices.append(i18n.t("import.dry_run"))
         return report
+    access.require("editor")
     with db.write() as con:
         earlier = _live_batch_of_file(con, parsed.file_sha256)
         new = _count_new(con, parsed.rows)
@@ -151,6 +152,7 @@ def commit_import(db: Database, parsed: ParsedImport, *, strict: bool = False, d
             "rows_duplicate = $duplicate WHERE id = $id",
             {"read": report.rows_read, "imported": report.rows_imported, "rejected": report.rows_rejected,
              "duplicate": report.rows_duplicate, "id": batch_id})
+        audit.record(con, "import.commit", f"batch:{batch_id}", after=report.as_json() | {"file": parsed.file_name})
         bump_data_version(con)
         _pause_before_commit()
         report.batch_id = batch_id
@@ -184,6 +186,7 @@ def list_batches(db: Database) -> pd.DataFrame:
 
 def undo_batch(db: Database, batch_id: int) -> int:
     """Remove an import's registrations and rejected lines; returns the registrations removed."""
+    access.require("admin")
     with db.write() as con:
         found = con.execute("SELECT kind, undone_at FROM import_batches WHERE id = $id", {"id": batch_id}).fetchall()
         if not found:
@@ -196,16 +199,9 @@ def undo_batch(db: Database, batch_id: int) -> int:
         removed = int(con.execute("DELETE FROM contacts WHERE batch_id = $id", {"id": batch_id}).fetchall()[0][0])
         con.execute("DELETE FROM import_rejections WHERE batch_id = $id", {"id": batch_id})
         con.execute("UPDATE import_batches SET undone_at = $at WHERE id = $id", {"at": now_local(), "id": batch_id})
+        audit.record(con, "import.undo", f"batch:{batch_id}", before={"registrations": removed})
         bump_data_version(con)
     return removed
-
-
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
-
-
-def _excel_safe(value: str) -> str:
-    """Keep a spreadsheet from running a cell as a formula (the importer strips the leading ')."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def rejected_rows_csv(db: Database, batch_id: int) -> bytes:
@@ -223,7 +219,7 @@ def rejected_rows_csv(db: Database, batch_id: int) -> bytes:
     writer.writerow(columns + [ERRORS_COLUMN])
     for raw, errors in rows:
         reasons = "; ".join(f"{e['column']}: {e['message']}" for e in errors)
-        writer.writerow([_excel_safe(str(raw.get(c, ""))) for c in columns] + [reasons])
+        writer.writerow([exporters.neutralise(str(raw.get(c, ""))) for c in columns] + [reasons])
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 

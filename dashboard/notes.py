@@ -13,7 +13,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import vocab
+from dashboard import access, audit, vocab
 from dashboard.db import Database, bump_data_version, now_local
 from dashboard.errors import FeltkartError
 
@@ -92,6 +92,7 @@ def _places(con) -> tuple[dict[str, str], list[str]]:
 
 def add_note(db: Database, draft: NoteDraft) -> int:
     """Store a new note; returns its id."""
+    access.require("editor")
     with db.write() as con:
         note = draft.validated(*_places(con))
         now = now_local()
@@ -103,6 +104,7 @@ def add_note(db: Database, draft: NoteDraft) -> int:
              "tags": list(note.tags), "body": note.body, "author": note.author, "shareable": note.shareable,
              "now": now},
         ).fetchall()[0][0]
+        audit.record(con, "note.add", f"note:{note_id}", after=note.__dict__)
         bump_data_version(con)
     return int(note_id)
 
@@ -118,9 +120,11 @@ def _check_version(con, note_id: int, expected_version: int) -> None:
 
 def update_note(db: Database, note_id: int, draft: NoteDraft, expected_version: int) -> int:
     """Save an edit made from ``expected_version``; returns the new version. Refuses stale edits."""
+    access.require("editor")
     with db.write() as con:
         note = draft.validated(*_places(con))
         _check_version(con, note_id, expected_version)
+        before = con.execute("SELECT * FROM trend_notes WHERE id = $id", {"id": note_id}).df().to_dict("records")[0]
         con.execute(
             "UPDATE trend_notes SET period_start = $start, period_end = $end, area_id = $area, "
             "hotspot_id = $hotspot, tags = $tags, body = $body, author = $author, shareable = $shareable, "
@@ -129,14 +133,17 @@ def update_note(db: Database, note_id: int, draft: NoteDraft, expected_version: 
              "tags": list(note.tags), "body": note.body, "author": note.author, "shareable": note.shareable,
              "now": now_local(), "id": note_id},
         )
+        audit.record(con, "note.update", f"note:{note_id}", before=before, after=note.__dict__)
         bump_data_version(con)
     return expected_version + 1
 
 
 def archive_note(db: Database, note_id: int, expected_version: int, archived: bool = True) -> int:
     """Archive (or restore) a note; it then leaves the lists, the map and the charts."""
+    access.require("editor")
     with db.write() as con:
         _check_version(con, note_id, expected_version)
+        audit.record(con, "note.archive" if archived else "note.restore", f"note:{note_id}")
         con.execute("UPDATE trend_notes SET archived_at = $at, updated_at = $now, version = version + 1 WHERE id = $id",
                     {"at": now_local() if archived else None, "now": now_local(), "id": note_id})
         bump_data_version(con)

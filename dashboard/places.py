@@ -19,7 +19,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from dashboard import geo, vocab
+from dashboard import access, audit, geo, vocab
 from dashboard.db import Database, bump_data_version, now_local
 from dashboard.errors import FeltkartError
 
@@ -133,6 +133,7 @@ def _check_kind(kind: str) -> None:
 def add_hotspot(db: Database, *, name: str, kind: str, lon: float, lat: float, area_id: str | None = None,
                 approximate: bool = False, source: str | None = None) -> str:
     """Add a hotspot; its id is the slug of its name (made unique). Returns the id."""
+    access.require("admin")
     name = (name or "").strip()
     if not name:
         raise FeltkartError("place.name_required")
@@ -147,6 +148,7 @@ def add_hotspot(db: Database, *, name: str, kind: str, lon: float, lat: float, a
                     "VALUES ($id, $name, $kind, $area, $lon, $lat, $approximate, $source)",
                     {"id": hotspot_id, "name": name, "kind": kind, "area": area_id, "lon": round(lon, 6),
                      "lat": round(lat, 6), "approximate": approximate, "source": source or "lagt til i Feltkart"})
+        audit.record(con, "place.add", f"hotspot:{hotspot_id}", after=_hotspot(con, hotspot_id))
         bump_data_version(con)
     return hotspot_id
 
@@ -156,6 +158,7 @@ def update_hotspot(db: Database, hotspot_id: str, *, name: str | None = None, ki
     """Rename, move or re-classify a hotspot; returns ``{"before": ..., "after": ...}``.
 
     Its registrations keep their place (and the area they were registered in)."""
+    access.require("admin")
     with db.write() as con:
         before = _hotspot(con, hotspot_id)
         after = dict(before)
@@ -173,14 +176,17 @@ def update_hotspot(db: Database, hotspot_id: str, *, name: str | None = None, ki
         con.execute("UPDATE hotspots SET name = $name, kind = $kind, area_id = $area, lon = $lon, lat = $lat "
                     "WHERE id = $id", {"name": after["name"], "kind": after["kind"], "area": after["area_id"],
                                        "lon": after["lon"], "lat": after["lat"], "id": hotspot_id})
+        audit.record(con, "place.update", f"hotspot:{hotspot_id}", before=before, after=after)
         bump_data_version(con)
     return {"before": before, "after": after}
 
 
 def retire_hotspot(db: Database, hotspot_id: str, retired: bool = True) -> None:
     """Retire a hotspot (it keeps its history but is no longer offered), or bring it back."""
+    access.require("admin")
     with db.write() as con:
         _hotspot(con, hotspot_id)
+        audit.record(con, "place.retire" if retired else "place.restore", f"hotspot:{hotspot_id}")
         con.execute("UPDATE hotspots SET retired_at = $at WHERE id = $id",
                     {"at": now_local() if retired else None, "id": hotspot_id})
         bump_data_version(con)

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from dashboard import calendar_no, demo, hkh, patrols
+from dashboard import access, audit, calendar_no, demo, followup, hkh, patrols
 from dashboard.db import SCHEMA_VERSION, Database, bump_data_version, now_local
 from dashboard.demo_notes import DEMO_NOTES
 from dashboard.errors import FeltkartError
@@ -36,6 +36,7 @@ def build_demo(db: Database, seed: int = demo.DEFAULT_SEED, until: datetime | No
     Refuses (unless ``force``) when the database holds registrations imported from files: the
     demo must never overwrite a team's real data by accident.
     """
+    access.require("admin")
     until = until or now_local()
     areas, hotspots, report_rows = load_bundled()
     contacts = demo.generate_contacts(report_rows, demo.Places.from_geodata(hotspots, areas), seed=seed,
@@ -46,6 +47,7 @@ def build_demo(db: Database, seed: int = demo.DEFAULT_SEED, until: datetime | No
     plan = demo.staffing_plan()
     patrol_log = patrols.generate_demo_patrols(contacts, plan, until, seed=seed)
     # --- end demo patrols ---
+    followup_figures = followup.demo_figures(seed, until)  # follow-up figures (dashboard/followup.py)
     if progress:
         progress("database")
     db.migrate()
@@ -57,6 +59,7 @@ def build_demo(db: Database, seed: int = demo.DEFAULT_SEED, until: datetime | No
                       "focus_decision_items", "focus_decisions", "hkh_actions", "hkh_mappings"):
             con.execute(f"DELETE FROM {table}")
         con.execute("DELETE FROM patrols")  # demo patrols (dashboard/patrols.py)
+        con.execute("DELETE FROM followup_figures")  # follow-up figures (dashboard/followup.py)
         replace_places(con, areas, hotspots, report_rows)
         batch_id = con.execute(
             "INSERT INTO import_batches (kind, source_name, created_at, rows_read, rows_imported) "
@@ -71,8 +74,12 @@ def build_demo(db: Database, seed: int = demo.DEFAULT_SEED, until: datetime | No
         con.execute("INSERT INTO patrols BY NAME SELECT * FROM incoming")
         con.unregister("incoming")
         # --- end demo patrols ---
+        # --- follow-up figures: the same demo batch ---
+        followup.insert_figures(con, followup_figures, batch_id)
+        # --- end follow-up figures ---
         _insert_notes(con, now_local())
         hkh.seed_demo(con, now_local())
+        audit.record(con, "demo.build", str(db.path), after={"seed": seed, "registrations": len(contacts)})
         con.register("incoming", plan)
         con.execute("INSERT INTO staffing_plan BY NAME SELECT * FROM incoming")
         con.unregister("incoming")

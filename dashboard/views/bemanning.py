@@ -1,0 +1,100 @@
+"""Bemanning: demand against supply — coverage gaps, hits against planned teams and per logged
+team-hour, effort per area, planned against logged team-hours, and the staffing plan to edit."""
+
+import streamlit as st
+
+from dashboard import charts, coverage, patrols, ui, vocab
+from dashboard.errors import FeltkartError
+
+ctx = ui.context()
+flt, lang = ctx.flt, ctx.lang
+params = flt.params()
+period = {"start_ts": params["start_ts"], "end_ts": params["end_ts"]}
+
+st.title(ctx.t("staffing.title"))
+st.caption(ui.period_caption(ctx))
+st.markdown(ctx.t("staffing.intro"))
+if flt.areas:
+    st.caption(ctx.t("staffing.all_areas_note"))
+
+hits = ui.query("coverage_hits", flt)
+logged = ui.query("patrol_hours", **period, area_ids=list(flt.areas))
+plan = ui.query("staffing_plan")
+planned = coverage.planned_hours(plan, flt.start, flt.end)
+cells = coverage.coverage_cells(hits, logged, planned)
+gaps = coverage.coverage_gaps(hits, logged, planned, area_names=ctx.area_names, lang=lang)
+if logged.empty:
+    st.info(ctx.t("staffing.no_patrols"))
+
+st.subheader(ctx.t("coverage.gaps_heading"))
+st.caption(ctx.t("coverage.gaps_help"))
+with st.container(key="coverage_gaps"):
+    if gaps.empty:
+        st.info(ctx.t("coverage.no_gaps"))
+    for gap in gaps.itertuples(index=False):
+        st.markdown(f"**{gap.rank}\\.** {ui.escape_md(gap.reason)}")
+    if not gaps.empty:
+        with st.expander(ctx.t("common.show_table")):
+            table = coverage.gaps_table(gaps, lang)
+            st.dataframe(table, hide_index=True, width="stretch",
+                         column_config={c: st.column_config.NumberColumn(format="localized") for c in table.columns[3:8]})
+
+st.subheader(ctx.t("coverage.demand_heading"))
+ui.show_chart(charts.weekday_hour_heatmap(cells[["weekday", "hour", "hits"]],
+                                          staffing=charts.planned_teams_for_period(plan, flt.start, flt.end),
+                                          weeks=charts.period_weeks(flt.start, flt.end), lang=lang),
+              key="staffing_demand")
+st.caption(ctx.t("coverage.demand_help"))
+
+st.subheader(ctx.t("coverage.rate_heading"))
+ui.show_chart(coverage.hits_per_team_hour_heatmap(cells, gaps=gaps, lang=lang), key="staffing_rate")
+st.caption(ctx.t("coverage.rate_help"))
+
+st.subheader(ctx.t("coverage.areas_heading"))
+st.caption(ctx.t("coverage.areas_help"))
+areas = coverage.area_table(coverage.area_summary(hits, logged, ctx.area_names), lang)
+st.dataframe(areas, hide_index=True, width="stretch", key="staffing_areas",
+             column_config={c: st.column_config.NumberColumn(format="localized") for c in areas.columns[1:]})
+
+st.subheader(ctx.t("coverage.effort_heading"))
+log = ui.query("patrol_log", **period, area_ids=[])
+ui.show_chart(coverage.planned_vs_logged_chart(coverage.planned_vs_logged(plan, log, flt.start, flt.end), lang=lang),
+              key="staffing_effort")
+st.caption(ctx.t("coverage.effort_help"))
+
+# --- the staffing plan, editable -----------------------------------------------------------------
+st.subheader(ctx.t("staffing.plan_heading"))
+st.caption(ctx.t("staffing.plan_help"))
+if "staffing_saved" in st.session_state:
+    st.success(ctx.t("staffing.saved", rows=st.session_state.pop("staffing_saved")))
+with st.form("staffing_plan_form", border=False):
+    edited = st.data_editor(
+        plan, num_rows="dynamic", hide_index=True, width="stretch",
+        key=f"staffing_plan_editor_{st.session_state.get('staffing_saves', 0)}",
+        column_config={
+            "season": st.column_config.SelectboxColumn(ctx.t("staffing.col.season"), options=list(patrols.SEASONS),
+                                                       format_func=lambda v: ctx.t(f"staffing.season.{v}"), required=True),
+            "weekday": st.column_config.SelectboxColumn(ctx.t("staffing.col.weekday"), options=list(range(1, 8)),
+                                                        format_func=lambda d: vocab.WEEKDAYS[str(d)][lang], required=True),
+            "shift": st.column_config.SelectboxColumn(ctx.t("staffing.col.shift"), options=list(patrols.SHIFTS),
+                                                      format_func=lambda v: ctx.t(f"staffing.shift.{v}"), required=True),
+            "shift_start": st.column_config.TimeColumn(ctx.t("staffing.col.start"), format="HH:mm", step=300, required=True),
+            "shift_end": st.column_config.TimeColumn(ctx.t("staffing.col.end"), format="HH:mm", step=300, required=True),
+            "teams_min": st.column_config.NumberColumn(ctx.t("staffing.col.min"), min_value=0,
+                                                       max_value=patrols.MAX_TEAMS_PER_SHIFT, step=1, required=True),
+            "teams_max": st.column_config.NumberColumn(ctx.t("staffing.col.max"), min_value=0,
+                                                       max_value=patrols.MAX_TEAMS_PER_SHIFT, step=1, required=True),
+        })
+    save = st.form_submit_button(ctx.t("staffing.save"), type="primary")
+if save:
+    try:
+        rows = patrols.update_staffing_plan(ctx.db, edited)
+    except patrols.StaffingPlanInvalid as exc:
+        st.error("\n".join([ctx.t("staffing.invalid", count=len(exc.problems))]
+                           + [f"- {ui.escape_md(line)}" for line in exc.lines(lang)]))
+    except FeltkartError as exc:
+        st.error(exc.message(lang))
+    else:
+        st.session_state["staffing_saved"] = rows
+        st.session_state["staffing_saves"] = st.session_state.get("staffing_saves", 0) + 1
+        st.rerun()
