@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import signin, ui
 from dashboard.errors import FeltkartError
 
 st.set_page_config(page_title="Feltkart", page_icon="🗺️", layout="wide")  # an emoji icon needs no font download
@@ -20,6 +20,7 @@ PAGES = (("oversikt", "views/oversikt.py", ":material/dashboard:"), ("kart", "vi
          ("tid", "views/tid.py", ":material/schedule:"), ("trender", "views/trender.py", ":material/trending_up:"),
          ("bemanning", "views/bemanning.py", ":material/groups:"),
          ("fokus", "views/fokus.py", ":material/flag:"), ("hkh", "views/hkh.py", ":material/fact_check:"),
+         ("presentasjon", "views/presentasjon.py", ":material/slideshow:"),
          ("oppfolging", "views/oppfolging.py", ":material/handshake:"),
          ("data", "views/data.py", ":material/database:"))
 
@@ -33,6 +34,7 @@ try:
     with st.spinner(ui.t("app.preparing")):
         db = ui.database()
     with db.read_session():  # one connection for all the reads of this run
+        signin.establish(db, ui.t)
         ctx = ui.prepare_page_context(db)
         pages = [st.Page(path, title=ctx.t(f"nav.{slug}"), url_path=slug, icon=icon) for slug, path, icon in PAGES]
         navigation = st.navigation([st.Page(forward_to_overview, title="Feltkart", url_path="start", default=True),

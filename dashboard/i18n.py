@@ -268,7 +268,41 @@ MESSAGES: dict[str, dict[str, str]] = {
     "hkh.sheet.mix": {"nb": "Alder og kjønn", "en": "Age and gender"},
     "hkh.sheet.actions": {"nb": "Tiltaksplan", "en": "Action plan"},
     "hkh.sheet.notes": {"nb": "Trendnotater", "en": "Trend notes"},
+    # presentation
+    "nav.presentasjon": {"nb": "Presentasjon", "en": "Presentation"},
+    "present.threshold": {"nb": "Skjul tall under", "en": "Hide counts below"},
+    "present.areas_only": {"nb": "Bare områder (ikke enkeltsteder)", "en": "Areas only (no single places)"},
+    "present.previous": {"nb": "← Forrige", "en": "← Previous"},
+    "present.next": {"nb": "Neste →", "en": "Next →"},
+    "present.position": {"nb": "Side {n} av {total} (piltastene blar)", "en": "Page {n} of {total} (arrow keys turn pages)"},
+    "present.pptx": {"nb": "Last ned som PowerPoint", "en": "Download as PowerPoint"},
+    "present.pdf": {"nb": "Last ned som PDF", "en": "Download as PDF"},
     # access
+    "signin.please": {
+        "nb": "Feltkart inneholder opplysninger om hvor ungdom samles. Logg inn med kommunens brukerkonto.",
+        "en": "Feltkart holds information about where young people gather. Sign in with your municipal account.",
+    },
+    "signin.login": {"nb": "Logg inn", "en": "Sign in"},
+    "signin.logout": {"nb": "Logg ut", "en": "Sign out"},
+    "signin.no_access": {
+        "nb": "{email} har ikke tilgang til Feltkart. Be en administrator om tilgang.",
+        "en": "{email} has no access to Feltkart. Ask an administrator for access.",
+    },
+    "signin.as": {"nb": "Innlogget som {email} ({role})", "en": "Signed in as {email} ({role})"},
+    "signin.local": {
+        "nb": "Uten innlogging: appen er bare tilgjengelig på denne maskinen.",
+        "en": "No sign-in: the app is only reachable on this machine.",
+    },
+    "signin.demo": {
+        "nb": "Demo uten innlogging: bare demodata kan vises på en åpen adresse.",
+        "en": "Demo without sign-in: only demo data may be shown on an open address.",
+    },
+    "signin.refused": {
+        "nb": "Denne databasen har ekte registreringer, og innlogging er ikke satt opp. Feltkart viser dem bare "
+              "på en lokal adresse (--server.address 127.0.0.1) eller med innlogging (se «Drift» i README).",
+        "en": "This database holds real registrations and sign-in is not configured. Feltkart shows them only "
+              "on a local address (--server.address 127.0.0.1) or with sign-in (see 'Drift' in the README).",
+    },
     "access.denied": {
         "nb": "Du har ikke tilgang til dette: det krever rollen {needed}, og du har rollen {have}.",
         "en": "You may not do this: it needs the role {needed}, and you have the role {have}.",

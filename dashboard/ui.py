@@ -303,3 +303,17 @@ def import_preview(rows: pd.DataFrame, lang: str, limit: int = 200) -> pd.DataFr
         i18n.t("filter.gender", lang): [vocab.GENDERS[g][lang] for g in part["gender"]],
         i18n.t("table.hits", lang): part["youth_count"],
     })
+
+
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def _presentation(db_path: str, data_version: int, flt: Filter, lang: str, threshold: int, areas_only: bool):
+    from dashboard import slides
+
+    data = slides.presentation_data(Database(db_path), flt, lang, threshold=threshold, coarsen_to_areas=areas_only)
+    return data, slides.slide_pages(data)
+
+
+def presentation(ctx: PageContext, threshold: int, areas_only: bool):
+    """The suppressed presentation data and its pages for the current filter (cached: the images
+    take a second or two to draw)."""
+    return _presentation(str(ctx.db.path), ctx.data_version, ctx.flt, ctx.lang, threshold, areas_only)

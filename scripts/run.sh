@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh
 .venv/bin/feltkart init
-exec .venv/bin/python -m streamlit run dashboard/app.py "$@"
+# Local by default: without sign-in configured, real data is only served on this machine.
+exec .venv/bin/python -m streamlit run dashboard/app.py --server.address 127.0.0.1 "$@"
