@@ -21,6 +21,7 @@ PAGES = (("oversikt", "views/oversikt.py", ":material/dashboard:"), ("kart", "vi
          ("bemanning", "views/bemanning.py", ":material/groups:"),
          ("fokus", "views/fokus.py", ":material/flag:"), ("hkh", "views/hkh.py", ":material/fact_check:"),
          ("presentasjon", "views/presentasjon.py", ":material/slideshow:"),
+         ("arsrapport", "views/arsrapport.py", ":material/description:"),
          ("oppfolging", "views/oppfolging.py", ":material/handshake:"),
          ("data", "views/data.py", ":material/database:"))
 

@@ -268,6 +268,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "hkh.sheet.mix": {"nb": "Alder og kjønn", "en": "Age and gender"},
     "hkh.sheet.actions": {"nb": "Tiltaksplan", "en": "Action plan"},
     "hkh.sheet.notes": {"nb": "Trendnotater", "en": "Trend notes"},
+    # annual report page
+    "nav.arsrapport": {"nb": "Årsrapport", "en": "Annual report"},
+    "annual.title": {"nb": "Årsrapport", "en": "Annual report"},
+    "annual.docx": {"nb": "Last ned som Word (.docx)", "en": "Download as Word (.docx)"},
+    "annual.xlsx": {"nb": "Last ned som Excel (.xlsx)", "en": "Download as Excel (.xlsx)"},
+    "report.followup_figures": {"nb": "Oppfølging og grupper", "en": "Follow-up and groups"},
+    "report.followup_services": {"nb": "Samarbeid per tjeneste", "en": "Collaboration by service"},
+    "table.group": {"nb": "Gruppe", "en": "Group"},
     # presentation
     "nav.presentasjon": {"nb": "Presentasjon", "en": "Presentation"},
     "present.threshold": {"nb": "Skjul tall under", "en": "Hide counts below"},

@@ -109,3 +109,17 @@ def year_summary(db: Database, year: int) -> dict:
         "by_age_band": by("age_band", vocab.AGE_BANDS),
         "by_gender": by("gender", vocab.GENDERS),
     }
+
+
+def followup_tables(db: Database, year: int, lang: str = "nb", share: bool = False) -> dict[str, pd.DataFrame]:
+    """The annual report's follow-up and collaboration tables (title -> table) for ``year``, or
+    none when the year has no such figures; for the report page, the .docx and the .xlsx alike."""
+    from dashboard import followup
+
+    try:
+        summary = followup.year_summary(db, year)
+    except FeltkartError:
+        return {}
+    return {i18n.t("report.followup_figures", lang): followup.figures_table(summary, lang, share=share),
+            i18n.t("report.followup_services", lang): followup.service_text(
+                followup.service_table(summary, lang, share=share), lang)}

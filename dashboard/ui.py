@@ -317,3 +317,9 @@ def presentation(ctx: PageContext, threshold: int, areas_only: bool):
     """The suppressed presentation data and its pages for the current filter (cached: the images
     take a second or two to draw)."""
     return _presentation(str(ctx.db.path), ctx.data_version, ctx.flt, ctx.lang, threshold, areas_only)
+
+
+def breakdown_frame(counts: dict[str, int], labels, lang: str) -> pd.DataFrame:
+    """A {id: count} breakdown as a two-column table with the vocabulary's labels."""
+    return pd.DataFrame({i18n.t("table.group", lang): [labels[k][lang] for k in counts],
+                         i18n.t("table.hits", lang): list(counts.values())})
