@@ -60,9 +60,9 @@ def set_acting(actor: str, role: str) -> None:
 
 @contextmanager
 def acting_as(actor: str, role: str):
-    tokens = (_actor.set(actor), _role.set(role))
-    if role not in ROLES:
+    if role not in ROLES:  # check before setting: a refused role must not stay in force
         raise ValueError(f"role must be one of {ROLES}, got {role!r}")
+    tokens = (_actor.set(actor), _role.set(role))
     try:
         yield
     finally:

@@ -31,7 +31,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from babel.dates import get_month_names
 
-from dashboard import i18n, queries
+from dashboard import access, audit, i18n, queries
 
 # Private helpers of charts, import_store and importer are reused on purpose, so that these charts
 # look like the others and both imports read files the same way (they should become public).
@@ -931,6 +931,8 @@ def commit_followup(db: Database, parsed: ParsedFollowup, strict: bool = False, 
     if strict and parsed.errors:
         report.refused, report.refused_reason = True, i18n.t("import.strict_refused", n=len(parsed.errors))
         return report
+    if not dry_run:
+        access.require("editor")  # as for registration imports
     opened = db.read() if dry_run else db.write()
     with opened as con:
         earlier = _live_batch_of_file(con, parsed.file_sha256)
@@ -968,6 +970,7 @@ def commit_followup(db: Database, parsed: ParsedFollowup, strict: bool = False, 
         if not new.empty:
             insert_figures(con, new, batch_id)
         _insert_rejections(con, _Rejections(rejected), batch_id)
+        audit.record(con, "followup.import", f"batch:{batch_id}", after=report.as_json() | {"file": parsed.file_name})
         bump_data_version(con)
         report.batch_id = batch_id
     return report
@@ -991,6 +994,7 @@ def delete_batch_rows(con, batch_id: int) -> int:
 def undo_batch(db: Database, batch_id: int) -> int:
     """Undo a follow-up import: remove its figures and rejected lines, stamp ``undone_at``.
     Returns the figures removed. Refuses the demo batch and a batch already undone."""
+    access.require("admin")  # as for registration imports
     with db.write() as con:
         found = con.execute("SELECT kind, undone_at FROM import_batches WHERE id = $id", {"id": batch_id}).fetchall()
         if not found:
@@ -1004,6 +1008,7 @@ def undo_batch(db: Database, batch_id: int) -> int:
         con.execute("DELETE FROM contacts WHERE batch_id = $id", {"id": batch_id})  # none for a follow-up batch
         con.execute("DELETE FROM import_rejections WHERE batch_id = $id", {"id": batch_id})
         con.execute("UPDATE import_batches SET undone_at = $at WHERE id = $id", {"at": now_local(), "id": batch_id})
+        audit.record(con, "followup.undo", f"batch:{batch_id}", before={"figures": removed})
         bump_data_version(con)
     return removed
 

@@ -31,7 +31,7 @@ from datetime import date, datetime, time
 import numpy as np
 import pandas as pd
 
-from dashboard import demo, i18n, queries
+from dashboard import access, audit, demo, i18n, queries
 from dashboard.calendar_no import SUMMER_HALF_YEAR_MONTHS
 from dashboard.db import Database, bump_data_version
 from dashboard.errors import FeltkartError
@@ -363,16 +363,21 @@ def validate_staffing_plan(rows: pd.DataFrame) -> pd.DataFrame:
 def update_staffing_plan(db: Database, rows: pd.DataFrame) -> int:
     """Replace the staffing plan by ``rows`` (validated first) in one transaction; returns the row count.
 
-    Raises :class:`StaffingPlanInvalid` (nothing is written) when a row is wrong; if the write
-    itself fails, the transaction is rolled back and the old plan stays.
+    Only an admin may change the plan (:mod:`dashboard.access`); the change is audit-logged with the
+    plan before and after. Raises :class:`StaffingPlanInvalid` (nothing is written) when a row is
+    wrong; if the write itself fails, the transaction is rolled back and the old plan stays.
     """
+    access.require("admin")
     plan = validate_staffing_plan(rows)
     with db.write() as con:
+        before = con.execute("SELECT * FROM staffing_plan ORDER BY season DESC, weekday, shift_start").df()
         con.execute("DELETE FROM staffing_plan")
         con.register("incoming_plan", plan)
         try:
             con.execute("INSERT INTO staffing_plan BY NAME SELECT * FROM incoming_plan")
         finally:
             con.unregister("incoming_plan")
+        audit.record(con, "staffing_plan.update", "staffing_plan", before=before.to_dict("records"),
+                     after=plan.to_dict("records"))
         bump_data_version(con)
     return len(plan)

@@ -144,7 +144,7 @@ def sidebar_filter(today: date, area_names: dict[str, str]) -> Filter:
     sidebar.selectbox(t("filter.language"), list(LANG_NAMES), key="lang", format_func=LANG_NAMES.get)
     sidebar.caption(t("filter.share"))
     for warning in state.get("url_warnings", []):
-        sidebar.warning(t("url.ignored", param=warning["key"], value=warning["value"]), icon="⚠️")
+        sidebar.warning(t("url.ignored", param=escape_md(warning["key"]), value=escape_md(warning["value"])), icon="⚠️")
     return Filter(start, end, compare=state["f_compare"],
                   **{name: tuple(state[_WIDGET_FOR[key]]) for key, (name, _) in LIST_KEYS.items()})
 
@@ -196,9 +196,20 @@ def show_chart(chart, key: str, *, on_select: str = "ignore", selection_mode=Non
     return event
 
 
+MARKDOWN_SPECIALS = "\\`*_{}[]()<>#+-.!|~$"
+WORD_JOINER = "\u2060"  # invisible; breaks the patterns GFM turns into links without changing what is read
+_AUTOLINK_STARTS = ("://", "www.", "@")
+
+
 def escape_md(text: str) -> str:
-    """Text from the database, safe inside st.markdown (no markup, no HTML)."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$" else ch for ch in str(text))
+    """Text from the database or a URL, safe inside st.markdown (no markup, no HTML, no links).
+
+    Backslash escapes stop markup, but not GFM's autolinks of bare addresses (http://…, www.…,
+    name@host), so a word joiner is put inside those patterns."""
+    text = str(text)
+    for pattern in _AUTOLINK_STARTS:
+        text = text.replace(pattern, pattern[0] + WORD_JOINER + pattern[1:])
+    return "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in text)
 
 
 def tag_text(tags, lang: str) -> str:

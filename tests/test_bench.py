@@ -19,7 +19,7 @@ def test_bench_json_on_a_tiny_database():
     env = {**os.environ, "PYTHONPATH": str(REPO_DIR)}
     env.pop("FELTKART_DB", None)
     proc = subprocess.run([sys.executable, str(REPO_DIR / "bench" / "bench.py"), "--rows", "20000", "--json",
-                           "--repeat", "1", "--no-cache"],
+                           "--repeat", "1", "--no-cache", "--smoke"],
                           cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=600, check=False)
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)

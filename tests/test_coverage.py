@@ -229,3 +229,38 @@ def test_demo_shows_the_friday_and_saturday_night_gap(demo_db):
     monday_evening = cells[(cells["weekday"] == 1) & cells["hour"].between(18, 20)]
     assert (friday_night["hits_per_planned_team_hour"].mean()
             > 2 * monday_evening["hits_per_planned_team_hour"].mean())
+
+
+# --- the page ------------------------------------------------------------------------------------
+
+def test_bemanning_page_renders(demo_db, tmp_path, monkeypatch):
+    """The page under AppTest (English is covered by the builders' tests: AppTest's page switch keeps
+    the Norwegian labels of the sidebar's select boxes)."""
+    import shutil
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import REPO_DIR
+
+    path = tmp_path / "feltkart.duckdb"
+    shutil.copyfile(demo_db.path, path)
+    monkeypatch.setenv("FELTKART_DB", str(path))
+    monkeypatch.delenv("FELTKART_LANG", raising=False)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        at = AppTest.from_file(str(REPO_DIR / "dashboard" / "app.py"), default_timeout=120)
+        at.query_params.update({"from": "2025-01-01", "to": "2025-12-31"})
+        at.run()
+        at.switch_page("views/bemanning.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert not at.error, [e.value for e in at.error]
+        assert [t.value for t in at.title] == ["Bemanning og dekning"]
+        gaps = [m.value.replace("\\", "") for m in at.markdown if m.value.startswith("**1\\.**")]
+        assert gaps and "Hele kommunen, fredag kl. 20–01" in gaps[0], gaps
+        assert len(at.get("plotly_chart")) == 3
+        assert [b.label for b in at.button if "Lagre" in b.label] == ["Lagre bemanningsplanen"]
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()

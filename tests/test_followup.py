@@ -14,7 +14,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import REPO_DIR, followup, import_store
+from dashboard import REPO_DIR, access, followup, import_store
 from dashboard.cli import main
 from dashboard.db import Database
 from dashboard.disclosure import SUPPRESSED
@@ -264,6 +264,20 @@ def test_undo_through_import_store_hides_the_figures(empty_db):
     assert followup.years(empty_db).empty
     again = followup.commit_followup(empty_db, followup.parse_followup_file(_csv(GOOD_LINES), "a.csv", today=TODAY))
     assert again.rows_imported == 7 and len(_all_figures(empty_db)) == 7  # the stale rows are gone
+
+
+def test_writes_need_a_role_and_are_audited(empty_db):
+    parsed = followup.parse_followup_file(_csv(GOOD_LINES), "a.csv", today=TODAY)
+    with access.acting_as("partner@example.no", "reader"), pytest.raises(FeltkartError):
+        followup.commit_followup(empty_db, parsed)
+    with access.acting_as("medarbeider@example.no", "editor"):
+        report = followup.commit_followup(empty_db, parsed)
+        with pytest.raises(FeltkartError):
+            followup.undo_batch(empty_db, report.batch_id)  # undoing needs an admin
+    followup.undo_batch(empty_db, report.batch_id)
+    with empty_db.read() as con:
+        logged = con.execute("SELECT actor, action FROM audit_log ORDER BY id").fetchall()
+    assert logged[0] == ("medarbeider@example.no", "followup.import") and logged[-1][1] == "followup.undo"
 
 
 # --- the CLI ------------------------------------------------------------------------------------

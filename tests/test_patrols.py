@@ -216,3 +216,20 @@ def test_build_demo_replaces_the_patrols(fresh_db):
     again = _df(fresh_db, "SELECT count(*) AS n, max(ended_at) AS last FROM patrols")
     assert int(first["n"].iloc[0]) == int(again["n"].iloc[0]) > 100
     assert again["last"].iloc[0] <= pd.Timestamp(until)
+
+
+def test_only_an_admin_changes_the_plan_and_the_change_is_logged(plan_db):
+    from dashboard import access
+    from dashboard.errors import FeltkartError
+
+    plan = patrols.staffing_plan_frame(plan_db)
+    with access.acting_as("redaktør@kommune.no", "editor"):
+        with pytest.raises(FeltkartError) as caught:
+            patrols.update_staffing_plan(plan_db, plan)
+    assert caught.value.key == "access.denied"
+    with access.acting_as("leder@kommune.no", "admin"):
+        patrols.update_staffing_plan(plan_db, plan.assign(teams_max=plan["teams_max"].clip(upper=3)))
+    log = _df(plan_db, "SELECT actor, action, target, before_json, after_json FROM audit_log")
+    assert log[["actor", "action", "target"]].values.tolist() == [["leder@kommune.no", "staffing_plan.update",
+                                                                  "staffing_plan"]]
+    assert '"teams_max": 4' in log["before_json"].iloc[0] and '"teams_max": 4' not in log["after_json"].iloc[0]

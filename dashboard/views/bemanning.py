@@ -3,7 +3,7 @@ team-hour, effort per area, planned against logged team-hours, and the staffing 
 
 import streamlit as st
 
-from dashboard import charts, coverage, patrols, ui, vocab
+from dashboard import access, charts, coverage, patrols, ui, vocab
 from dashboard.errors import FeltkartError
 
 ctx = ui.context()
@@ -67,9 +67,10 @@ st.subheader(ctx.t("staffing.plan_heading"))
 st.caption(ctx.t("staffing.plan_help"))
 if "staffing_saved" in st.session_state:
     st.success(ctx.t("staffing.saved", rows=st.session_state.pop("staffing_saved")))
+may_edit = access.allows(access.current_role(), "admin")  # update_staffing_plan checks it again
 with st.form("staffing_plan_form", border=False):
     edited = st.data_editor(
-        plan, num_rows="dynamic", hide_index=True, width="stretch",
+        plan, num_rows="dynamic", hide_index=True, width="stretch", disabled=not may_edit,
         key=f"staffing_plan_editor_{st.session_state.get('staffing_saves', 0)}",
         column_config={
             "season": st.column_config.SelectboxColumn(ctx.t("staffing.col.season"), options=list(patrols.SEASONS),
@@ -85,7 +86,7 @@ with st.form("staffing_plan_form", border=False):
             "teams_max": st.column_config.NumberColumn(ctx.t("staffing.col.max"), min_value=0,
                                                        max_value=patrols.MAX_TEAMS_PER_SHIFT, step=1, required=True),
         })
-    save = st.form_submit_button(ctx.t("staffing.save"), type="primary")
+    save = st.form_submit_button(ctx.t("staffing.save"), type="primary", disabled=not may_edit)
 if save:
     try:
         rows = patrols.update_staffing_plan(ctx.db, edited)

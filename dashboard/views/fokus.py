@@ -60,7 +60,7 @@ if earlier.empty:
 for decision_id, items in earlier.groupby("id", sort=False):
     first = items.iloc[0]
     title = (f"{decision_id}: {pd.Timestamp(first['period_start']):%d.%m.%Y}–{pd.Timestamp(first['period_end']):%d.%m.%Y}"
-             f" · {first['decided_by']}")
+             f" · {ui.escape_md(first['decided_by'])}")
     with st.expander(title):
         st.text(first["rationale"])
         result = focus.followup(ctx.db, int(decision_id), ctx.today, lang)

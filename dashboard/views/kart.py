@@ -44,7 +44,7 @@ def map_and_details():
     if not selected or selected not in set(hotspots["hotspot_id"]):
         return
     place = hotspots.set_index("hotspot_id").loc[selected]
-    st.subheader(ctx.t("map.details", name=place["name"]))
+    st.subheader(ctx.t("map.details", name=ui.escape_md(place["name"])))
     if st.button(ctx.t("map.clear"), key="map_clear"):
         del st.query_params["hotspot"]
         st.rerun(scope="fragment")
