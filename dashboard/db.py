@@ -17,7 +17,7 @@ import random
 import re
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Iterator
@@ -153,7 +153,38 @@ class Database:
     def exists(self) -> bool:
         return self.path.is_file()
 
+    @property
+    def _writer_waiting_flag(self) -> Path:
+        return self.path.with_name(self.path.name + ".writer-waiting")
+
+    def _let_waiting_writer_in(self) -> None:
+        """Readers hold off while a writer of another process waits for the file.
+
+        DuckDB's file lock gives writers no priority: a busy dashboard whose readers overlap would
+        keep the file open without a gap, and a nightly import would wait in vain. So a waiting
+        writer leaves a flag file, and new readers pause until it is gone (a flag older than the
+        lock timeout is from a killed writer and is ignored)."""
+        flag = self._writer_waiting_flag
+        deadline = time.monotonic() + LOCK_TIMEOUT_S
+        while time.monotonic() < deadline:
+            try:
+                if time.time() - flag.stat().st_mtime > LOCK_TIMEOUT_S:
+                    return
+            except FileNotFoundError:
+                return
+            time.sleep(0.02)
+
     def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        if read_only:
+            self._let_waiting_writer_in()
+            return self._connect_retrying(read_only=True)
+        try:
+            return self._connect_retrying(read_only=False, on_busy=self._writer_waiting_flag.touch)
+        finally:
+            with suppress(OSError):
+                self._writer_waiting_flag.unlink(missing_ok=True)
+
+    def _connect_retrying(self, read_only: bool, on_busy=None) -> duckdb.DuckDBPyConnection:
         deadline = time.monotonic() + LOCK_TIMEOUT_S
         delay = 0.02
         while True:
@@ -161,6 +192,9 @@ class Database:
                 return duckdb.connect(str(self.path), read_only=read_only, config=_DUCKDB_CONFIG)
             except duckdb.IOException as exc:
                 if _LOCK_ERROR.search(str(exc)):
+                    if on_busy:
+                        with suppress(OSError):  # a read-only folder: the write fails anyway, with its own message
+                            on_busy()
                     if time.monotonic() < deadline:
                         time.sleep(delay * (0.5 + random.random()))
                         delay = min(delay * 1.5, 0.5)
