@@ -334,3 +334,16 @@ def breakdown_frame(counts: dict[str, int], labels, lang: str) -> pd.DataFrame:
     """A {id: count} breakdown as a two-column table with the vocabulary's labels."""
     return pd.DataFrame({i18n.t("table.group", lang): [labels[k][lang] for k in counts],
                          i18n.t("table.hits", lang): list(counts.values())})
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def _focus_suggestions(db_path: str, data_version: int, start: date, areas: tuple, weights: tuple, lang: str):
+    from dashboard import focus
+
+    return focus.suggest(Database(db_path), start, areas=areas, weights=dict(weights), lang=lang)
+
+
+def focus_suggestions(ctx: PageContext, start: date, weights: dict):
+    """Ranked focus suggestions (cached until the data changes; the tests behind them take a moment)."""
+    return _focus_suggestions(str(ctx.db.path), ctx.data_version, start, ctx.flt.areas, tuple(sorted(weights.items())),
+                              ctx.lang)

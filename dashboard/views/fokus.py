@@ -26,7 +26,7 @@ with st.expander(ctx.t("focus.weights"), expanded=False):
     weights = {key: column.slider(ctx.t(f"focus.weight.{key}"), 0.0, 1.0, value, 0.05, key=f"focus_w_{key}")
                for column, (key, value) in zip(columns, focus.DEFAULT_WEIGHTS.items())}
 
-suggestions, basis = focus.suggest(ctx.db, start, areas=ctx.flt.areas, weights=weights, lang=lang)
+suggestions, basis = ui.focus_suggestions(ctx, start, weights)
 st.caption(ctx.t("focus.basis", start=i18n.fmt_date(basis[0], lang), end=i18n.fmt_date(basis[1], lang)))
 
 st.subheader(ctx.t("focus.suggestions"))
