@@ -530,6 +530,7 @@ MESSAGES.update({
     "data.tab.history": {"nb": "Importhistorikk", "en": "Import history"},
     "data.tab.places": {"nb": "Steder", "en": "Places"},
     "data.tab.export": {"nb": "Eksport", "en": "Export"},
+    "data.tab.log": {"nb": "Logg", "en": "Log"},
     "data.import.help": {
         "nb": "CSV eller Excel (XLSX) fra fagsystemet eller tellelister: én rad per telling (dato, klokkeslett, sted, kanal, "
               "aldersgruppe, kjønn, antall) eller én rad per besøk med tellekolonner som «gutter 13-15». Du ser en "

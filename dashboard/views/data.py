@@ -7,15 +7,16 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import exporters, geo, geodata_import, i18n, import_store, importer, places, reports, ui, vocab
+from dashboard import access, audit, exporters, geo, geodata_import, i18n, import_store, importer, places, reports, ui, vocab
 from dashboard.errors import FeltkartError
 
 ctx = ui.context()
 flt, lang = ctx.flt, ctx.lang
 
 st.title(ctx.t("data.title"))
-import_tab, history_tab, places_tab, export_tab = st.tabs(
-    [ctx.t("data.tab.import"), ctx.t("data.tab.history"), ctx.t("data.tab.places"), ctx.t("data.tab.export")])
+import_tab, history_tab, places_tab, export_tab, log_tab = st.tabs(
+    [ctx.t("data.tab.import"), ctx.t("data.tab.history"), ctx.t("data.tab.places"), ctx.t("data.tab.export"),
+     ctx.t("data.tab.log")])
 
 
 def show_error(exc: FeltkartError) -> None:
@@ -207,3 +208,11 @@ with export_tab:
     second.download_button("XLSX", exporters.to_xlsx_bytes(annual, lang=lang),
                            file_name=exporters.safe_filename(f"arsrapport-{year}", ".xlsx"), key="annual_xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+# --- audit log (admins) -------------------------------------------------------------------------
+with log_tab:
+    if not access.allows(access.current_role(), "admin"):
+        st.info(ctx.t("access.denied", needed=access.ROLE_LABELS["admin"][lang],
+                      have=access.ROLE_LABELS[access.current_role()][lang]))
+    else:
+        st.dataframe(audit.entries(ctx.db), hide_index=True, width="stretch")
