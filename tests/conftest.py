@@ -34,3 +34,12 @@ def shared_dir() -> Path:
     if not SHARED_DIR.is_dir():
         pytest.skip("../shared is not present")
     return SHARED_DIR
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _apptest_serves_on_loopback():
+    """AppTest runs the app in this process: like scripts/run.sh, on a loopback address, where the
+    app may show a database with real imports without sign-in (see dashboard/signin.py)."""
+    from streamlit import config
+
+    config.set_option("server.address", "127.0.0.1")
