@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 from datetime import date, datetime
 
@@ -14,7 +15,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import REPO_DIR, access, followup, import_store
+from dashboard import REPO_DIR, access, followup, i18n, import_store
 from dashboard.cli import main
 from dashboard.db import Database
 from dashboard.disclosure import SUPPRESSED
@@ -173,6 +174,20 @@ def test_summary_of_a_year_without_figures_names_the_years(demo_db, empty_db):
     assert "2022, 2023" in str(error.value)
     with pytest.raises(FeltkartError, match="ingen oppfølgingstall"):
         followup.year_summary(empty_db, 2023)
+
+
+def test_every_text_key_exists_in_both_languages():
+    used = set()
+    for path in (REPO_DIR / "dashboard" / "followup.py", REPO_DIR / "dashboard" / "views" / "oppfolging.py"):
+        used |= set(re.findall(r'"(followup\.[a-z_.]+[a-z_])"', path.read_text(encoding="utf-8")))
+    used |= {f"followup.key.{k}" for k in followup.KEY_FIGURES}
+    used |= {f"followup.funnel.{k}" for k in ("street_school_hits", "unique_youth", "referral_unique_youth")}
+    used |= {f"followup.row.{k}" for k in ("bad_group_suggest", "bad_service_suggest", "category_missing_service",
+                                            "category_missing_group")}
+    used |= {f"followup.col.{k}" for k in ("month", "series", "participations", "unique_youth")}
+    used -= {"followup.import", "followup.undo", "followup.row.category_missing_"}  # audit actions; a prefix
+    missing = sorted(k for k in used if set(i18n.MESSAGES.get(k, {})) != {"nb", "en"})
+    assert len(used) > 60 and missing == []
 
 
 # --- the import ---------------------------------------------------------------------------------
