@@ -197,6 +197,9 @@ def undo_batch(db: Database, batch_id: int) -> int:
         if undone_at is not None:
             raise FeltkartError("import.already_undone", batch=batch_id, at=undone_at.strftime("%d.%m.%Y %H:%M"))
         removed = int(con.execute("DELETE FROM contacts WHERE batch_id = $id", {"id": batch_id}).fetchall()[0][0])
+        from dashboard.followup import delete_batch_rows  # here: followup builds on this module
+
+        delete_batch_rows(con, batch_id)  # a follow-up figures import is undone the same way
         con.execute("DELETE FROM import_rejections WHERE batch_id = $id", {"id": batch_id})
         con.execute("UPDATE import_batches SET undone_at = $at WHERE id = $id", {"at": now_local(), "id": batch_id})
         audit.record(con, "import.undo", f"batch:{batch_id}", before={"registrations": removed})
