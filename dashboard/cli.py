@@ -133,21 +133,14 @@ def cmd_geodata_import(args) -> int:
 
 
 def cmd_export_view(args) -> int:
-    from dashboard import exporters, summaries
+    from dashboard import exporters
     from dashboard.filters import Filter
+    from dashboard.slides import view_tables
 
-    db = _ready(args)
     flt = Filter(args.start, args.end, areas=tuple(args.area or ()), channels=tuple(args.channel or ()),
                  compare=args.compare)
-    comparison = flt.comparison()
-    ratio = flt.days / comparison.days if comparison else 1.0
-    run = lambda name, f: queries.run_filtered(db, name, f)  # noqa: E731
-    notes = queries.run(db, "trend_notes", start_date=flt.start, end_date=flt.end, area_ids=list(flt.areas),
-                        shareable_only=True, include_archived=False)
-    hotspots = summaries.hotspot_table(run("hits_by_hotspot", flt), run("hits_by_hotspot", comparison) if comparison
-                                       else None, ratio, run("hotspot_profiles", flt), notes, "nb")
-    areas = summaries.area_table(run("hits_by_area", flt), run("hits_by_area", comparison) if comparison else None,
-                                 ratio, queries.run(db, "areas"), "nb")
+    tables = view_tables(_ready(args), flt)
+    hotspots, areas = tables.hotspots, tables.areas
     threshold = None if args.no_suppress else args.threshold
     suffix = args.output.suffix.lower()
     if suffix == ".geojson":
@@ -411,15 +404,6 @@ def cmd_followup_summary(args) -> int:
     return 0
 
 
-def cmd_followup_undo(args) -> int:
-    from dashboard import followup
-
-    removed = followup.undo_batch(_ready(args), args.batch_id)
-    print(i18n.t("followup.undone", batch=args.batch_id, n=i18n.fmt_int(removed)))
-    return 0
-# --- end follow-up and collaboration ---
-
-
 def _datetime(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text)
@@ -620,9 +604,6 @@ def build_parser() -> argparse.ArgumentParser:
     followup_summary.add_argument("--year", type=_year, required=True)
     followup_summary.add_argument("--json", action="store_true", help="print JSON")
     followup_summary.set_defaults(func=cmd_followup_summary)
-    followup_undo = followup_commands.add_parser("undo", parents=[common], help="undo a follow-up import")
-    followup_undo.add_argument("batch_id", metavar="BATCH_ID", type=int, help="the import's number (see 'feltkart batches')")
-    followup_undo.set_defaults(func=cmd_followup_undo)
     # --- end follow-up and collaboration ---
     return parser
 

@@ -985,32 +985,9 @@ class _Rejections:
 
 def delete_batch_rows(con, batch_id: int) -> int:
     """Remove a batch's follow-up figures inside the caller's transaction; returns how many.
-
-    :func:`dashboard.import_store.undo_batch` should call this, so that ``feltkart undo`` and the
-    data page undo follow-up imports too."""
+    :func:`dashboard.import_store.undo_batch` calls it, so one undo serves both kinds of import."""
     return int(con.execute("DELETE FROM followup_figures WHERE batch_id = $id", {"id": batch_id}).fetchall()[0][0])
 
-
-def undo_batch(db: Database, batch_id: int) -> int:
-    """Undo a follow-up import: remove its figures and rejected lines, stamp ``undone_at``.
-    Returns the figures removed. Refuses the demo batch and a batch already undone."""
-    access.require("admin")  # as for registration imports
-    with db.write() as con:
-        found = con.execute("SELECT kind, undone_at FROM import_batches WHERE id = $id", {"id": batch_id}).fetchall()
-        if not found:
-            raise FeltkartError("import.batch_not_found", batch=batch_id)
-        kind, undone_at = found[0]
-        if kind == "demo":
-            raise FeltkartError("import.undo_demo", batch=batch_id)
-        if undone_at is not None:
-            raise FeltkartError("import.already_undone", batch=batch_id, at=undone_at.strftime("%d.%m.%Y %H:%M"))
-        removed = delete_batch_rows(con, batch_id)
-        con.execute("DELETE FROM contacts WHERE batch_id = $id", {"id": batch_id})  # none for a follow-up batch
-        con.execute("DELETE FROM import_rejections WHERE batch_id = $id", {"id": batch_id})
-        con.execute("UPDATE import_batches SET undone_at = $at WHERE id = $id", {"at": now_local(), "id": batch_id})
-        audit.record(con, "followup.undo", f"batch:{batch_id}", before={"figures": removed})
-        bump_data_version(con)
-    return removed
 
 
 def report_lines(report: ImportReport, file_name: str, max_errors: int = 20) -> list[str]:

@@ -1139,9 +1139,6 @@ MESSAGES.update({
         "nb": "{file}: {read} rader lest, {imported} tall importert, {rejected} rader avvist, {duplicate} duplikater.",
         "en": "{file}: {read} lines read, {imported} figures imported, {rejected} lines rejected, {duplicate} duplicates.",
     },
-    "followup.undone": {
-        "nb": "Angret import nr. {batch}: {n} oppfølgingstall fjernet.", "en": "Undid import {batch}: {n} follow-up figures removed.",
-    },
 })
 # --- end oppfølging og samarbeid ---
 

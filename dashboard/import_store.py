@@ -185,7 +185,7 @@ def list_batches(db: Database) -> pd.DataFrame:
 
 
 def undo_batch(db: Database, batch_id: int) -> int:
-    """Remove an import's registrations and rejected lines; returns the registrations removed."""
+    """Remove an import's registrations (or follow-up figures) and rejected lines; returns the rows removed."""
     access.require("admin")
     with db.write() as con:
         found = con.execute("SELECT kind, undone_at FROM import_batches WHERE id = $id", {"id": batch_id}).fetchall()
@@ -199,7 +199,7 @@ def undo_batch(db: Database, batch_id: int) -> int:
         removed = int(con.execute("DELETE FROM contacts WHERE batch_id = $id", {"id": batch_id}).fetchall()[0][0])
         from dashboard.followup import delete_batch_rows  # here: followup builds on this module
 
-        delete_batch_rows(con, batch_id)  # a follow-up figures import is undone the same way
+        removed += delete_batch_rows(con, batch_id)  # a follow-up figures import is undone the same way
         con.execute("DELETE FROM import_rejections WHERE batch_id = $id", {"id": batch_id})
         con.execute("UPDATE import_batches SET undone_at = $at WHERE id = $id", {"at": now_local(), "id": batch_id})
         audit.record(con, "import.undo", f"batch:{batch_id}", before={"registrations": removed})
