@@ -42,7 +42,10 @@ def establish(db: Database, t) -> None:
             st.write(t("signin.please"))
             st.button(t("signin.login"), on_click=st.login, type="primary")
             st.stop()
-        role = access.role_for(st.user.get("email"), secrets.get("feltkart", {}))
+        # Roles are granted by e-mail address, so an address the provider itself calls unverified
+        # (email_verified false, or "false" as some providers send it) proves nothing: no role.
+        verified = str(st.user.get("email_verified", "")).strip().lower() != "false"
+        role = access.role_for(st.user.get("email"), secrets.get("feltkart", {})) if verified else None
         if role is None:
             st.error(t("signin.no_access", email=st.user.get("email") or "?"))
             st.button(t("signin.logout"), on_click=st.logout)

@@ -104,9 +104,8 @@ def test_acting_as_sets_and_restores_and_refuses_unknown_roles():
             assert access.current_role() == "admin"
         assert access.current_role() == "reader"
     assert (access.current_actor(), access.current_role()) == outside
-    with pytest.raises(ValueError):
-        with access.acting_as("x", "superuser"):
-            pass
+    with pytest.raises(ValueError), access.acting_as("x", "superuser"):
+        pass
     with pytest.raises(ValueError):
         access.set_acting("x", "owner")
 
@@ -124,9 +123,8 @@ def test_require_message_names_both_roles():
 
 def _denied(db: Database, actor: str, role: str, write) -> None:
     before = counts(db)
-    with access.acting_as(actor, role):
-        with pytest.raises(FeltkartError) as exc:
-            write()
+    with access.acting_as(actor, role), pytest.raises(FeltkartError) as exc:
+        write()
     assert exc.value.key == "access.denied"
     assert counts(db) == before, "a refused write changed the database (or logged something)"
 

@@ -98,14 +98,17 @@ if len(listed) > NOTES_LISTED_MAX:
 
 
 def note_form(form_key: str, note=None) -> notes.NoteDraft | None:
-    """The note form (empty, or filled from ``note``); returns the draft when submitted."""
+    """The note form (empty, or filled from ``note``); returns the draft when submitted.
+
+    The widgets have keys, so when a save is refused because someone else saved first, the form
+    keeps what this user wrote (an unkeyed field would reset to the newly stored text)."""
     with st.form(form_key, clear_on_submit=note is None):
         body = st.text_area(ctx.t("note.form.text"), value=note.body if note is not None else "",
-                            max_chars=notes.MAX_TEXT_CHARS, help=ctx.t("note.form.no_names"))
+                            max_chars=notes.MAX_TEXT_CHARS, help=ctx.t("note.form.no_names"), key=f"{form_key}_body")
         start_col, end_col = st.columns(2)
-        start = start_col.date_input(ctx.t("filter.from"), format="DD.MM.YYYY",
+        start = start_col.date_input(ctx.t("filter.from"), format="DD.MM.YYYY", key=f"{form_key}_start",
                                      value=note.period_start if note is not None else min(flt.end, ctx.today))
-        end = end_col.date_input(ctx.t("filter.to"), format="DD.MM.YYYY",
+        end = end_col.date_input(ctx.t("filter.to"), format="DD.MM.YYYY", key=f"{form_key}_end",
                                  value=note.period_end if note is not None else min(flt.end, ctx.today))
         area_col, hotspot_col = st.columns(2)
         area_options = [""] + list(ctx.area_names)
@@ -120,7 +123,8 @@ def note_form(form_key: str, note=None) -> notes.NoteDraft | None:
         tags = st.multiselect(ctx.t("table.tags"), list(vocab.NOTE_TAGS), default=list(note.tags) if note is not None else [],
                               format_func=lambda key: vocab.NOTE_TAGS[key][lang])
         author_col, share_col = st.columns([2, 1])
-        author = author_col.text_input(ctx.t("table.author"), value=note.author if note is not None else "")
+        author = author_col.text_input(ctx.t("table.author"), value=note.author if note is not None else "",
+                                       key=f"{form_key}_author")
         shareable = share_col.checkbox(ctx.t("note.form.shareable"), value=bool(note.shareable) if note is not None else False,
                                        help=ctx.t("note.form.shareable_help"))
         submitted = st.form_submit_button(ctx.t("note.form.save"), type="primary")

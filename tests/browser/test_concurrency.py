@@ -154,8 +154,8 @@ def test_ten_sessions_browse_while_the_cli_imports_and_two_sessions_edit_one_not
                                   ).fetchall()
             stored = con.execute("SELECT count(*) FROM contacts WHERE batch_id = $id",
                                  {"id": report["batch_id"]}).fetchall()[0][0]
-            body, version = con.execute("SELECT body, version FROM trend_notes WHERE id = $id",
-                                        {"id": note_id}).fetchall()[0]
+            body = con.execute("SELECT body FROM trend_notes WHERE id = $id",
+                               {"id": note_id}).fetchall()[0][0]
             saves = con.execute("SELECT count(*) FROM audit_log WHERE action = 'note.update' AND target = $t",
                                 {"t": f"note:{note_id}"}).fetchall()[0][0]
         assert batches == [(report["batch_id"], IMPORT_ROWS, IMPORT_ROWS)]
@@ -178,13 +178,8 @@ def test_ten_sessions_browse_while_the_cli_imports_and_two_sessions_edit_one_not
         print(f"{SESSIONS} sessions x {rounds} rounds, import of {IMPORT_ROWS} rows: {elapsed:.1f} s; "
               + ", ".join(marks))
 
-        # Last, as it is a known product bug (everything above holds): the refused writer's text must
-        # still be in the form so it can be merged. It is not: views/trender.py builds the edit form's
-        # text_area without a key and with value=<the stored body>, so once the first save changes the
-        # stored body the widget gets a new identity and Streamlit resets it to the new stored text.
-        if second_text == FIRST_TEXT:
-            pytest.xfail("known bug in views/trender.py: after a conflict the edit form shows the other "
-                         "writer's text, the refused text is lost (give the form's widgets keys)")
+        # The refused writer's text is still in the form, so it can be merged (the form's widgets have
+        # keys; unkeyed, Streamlit would reset the field to the newly stored text).
         assert second_text == SECOND_TEXT
     finally:
         for tab in (first, second, *tabs):

@@ -18,12 +18,14 @@ dashboard/static, next to the script).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -31,12 +33,13 @@ from urllib.parse import urlparse
 
 import pytest
 
-from dashboard import REPO_DIR, access, import_store, notes
+from dashboard import REPO_DIR, access, import_store
 from dashboard.db import Database
 from dashboard.importer import PlaceIndex, parse_file
 from tests.browser.conftest import APP_START_TIMEOUT_S, Page, _free_port
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser,
+              pytest.mark.filterwarnings("ignore:get_jwt_config")]  # the mock provider's use of Authlib
 
 APP_SCRIPT = REPO_DIR / "dashboard" / "app.py"
 EDITOR = "redaktor@kommune.no"
@@ -139,8 +142,10 @@ def note_count(db_path: Path, text: str) -> int:
 @pytest.fixture(scope="module")
 def provider():
     """``oidc-provider-mock`` on a free localhost port, in a thread of this process."""
-    mock = pytest.importorskip("oidc_provider_mock", reason="needs oidc-provider-mock<0.4 (test extra)")
-    pytest.importorskip("authlib", reason="needs streamlit[auth] (Authlib) for st.login")
+    with warnings.catch_warnings():  # it imports Authlib modules that Authlib itself calls deprecated
+        warnings.simplefilter("ignore")
+        mock = pytest.importorskip("oidc_provider_mock", reason="needs oidc-provider-mock<0.4 (test extra)")
+        pytest.importorskip("authlib", reason="needs streamlit[auth] (Authlib) for st.login")
     old = os.environ.get("AUTHLIB_INSECURE_TRANSPORT")
     os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"  # plain http on localhost
     try:
@@ -290,6 +295,31 @@ def test_an_unknown_address_has_no_access(signin_tab, provider):
     assert page.locator('[data-testid="stDataFrame"]').count() == 0
     assert tab.exceptions() == []
     assert tab.foreign_from_app(provider) == []
+
+
+def set_mock_user(provider: str, sub: str, claims: dict) -> None:
+    """Give the mock provider's user ``sub`` these claims (its ``PUT /users/<sub>`` endpoint)."""
+    request = urllib.request.Request(f"{provider}/users/{sub}", data=json.dumps(claims).encode(), method="PUT",
+                                     headers={"Content-Type": "application/json"})
+    assert urllib.request.urlopen(request, timeout=10).status == 204
+
+
+def test_a_verified_admin_gets_admin_and_an_unverified_address_gets_nothing(browser, signin_app, provider):
+    """Roles go by e-mail address: an address the provider marks unverified must not get the role
+    that address is configured for (anyone may put someone else's address on an account)."""
+    set_mock_user(provider, "ekte-leder", {"email": ADMIN, "email_verified": True})
+    set_mock_user(provider, "falsk-leder", {"email": ADMIN, "email_verified": False})
+    for sub, expected in (("ekte-leder", f"Innlogget som {ADMIN} (admin)"),
+                          ("falsk-leder", f"{ADMIN} har ikke tilgang til Feltkart")):
+        tab = Tab(browser, signin_app[0])
+        try:
+            page = tab.open("/?basemap=none")
+            sign_in(tab, provider, sub)
+            assert page.get_by_text(expected).is_visible(), sub
+            assert (page.locator('[data-testid="stMetric"]').count() > 0) == (sub == "ekte-leder")
+            assert tab.exceptions() == [] and tab.foreign_from_app(provider) == []
+        finally:
+            tab.close()
 
 
 # --- without sign-in: local mode and demo mode --------------------------------------------------
