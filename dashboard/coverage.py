@@ -15,7 +15,7 @@ Wherever rates are compared, the raw hits are shown beside the hits per team-hou
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd

@@ -31,7 +31,7 @@ def test_count_kpi_fall_starts_with_minus():
     # st.metric colours a delta red and points it down when the text starts with '-'
     text = Kpi("hits", 900, 1000).delta_text("nb")
     assert text.startswith("-100 (")
-    assert "10,0" in text and text.endswith(f"%)")
+    assert "10,0" in text and text.endswith("%)")
 
 
 def test_count_kpi_without_change_says_plus_minus_zero():

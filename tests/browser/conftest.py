@@ -8,6 +8,7 @@ tests decide whether any is allowed.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 import os
 import shutil
 import socket
@@ -22,6 +23,7 @@ import pytest
 
 from dashboard import REPO_DIR
 
+APP_SCRIPT = REPO_DIR / "dashboard" / "app.py"
 ARTIFACTS_DIR = REPO_DIR / "tests" / "artifacts"
 DOCS_SCREENSHOTS_DIR = REPO_DIR / "docs" / "screenshots"
 SCREENSHOT_WIDTH_PX = 900
@@ -37,40 +39,60 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+# --- starting the app in a folder of its own ----------------------------------------------------
+
+def app_folder(folder: Path, secrets: str | None) -> Path:
+    """``folder`` with ``.streamlit/config.toml`` (the repository's) and, if given, secrets.toml."""
+    streamlit_dir = folder / ".streamlit"
+    streamlit_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO_DIR / ".streamlit" / "config.toml", streamlit_dir / "config.toml")
+    if secrets is not None:
+        (streamlit_dir / "secrets.toml").write_text(secrets, encoding="utf-8")
+    return folder
+
+
+@contextmanager
+def running_app(folder: Path, db_path: Path, *, address: str = "127.0.0.1", port: int | None = None,
+                extra_env: dict | None = None):
+    """Run ``streamlit run <abs>/dashboard/app.py`` with ``cwd=folder``; yield its port."""
+    port = port or _free_port()
+    log_path = folder / f"streamlit-{port}.log"
+    env = {**os.environ, "FELTKART_DB": str(db_path), **(extra_env or {})}
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT), "--server.headless", "true",
+             "--server.port", str(port), "--server.address", address, "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + APP_START_TIMEOUT_S
+            while True:
+                try:
+                    if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
+                        break
+                except OSError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the app did not start: {log_path.read_text()[-2000:]}")
+                time.sleep(0.3)
+            yield port
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
 @pytest.fixture(scope="session")
 def app_url(demo_db, tmp_path_factory):
-    """Start ``streamlit run dashboard/app.py`` on a copy of the demo database; yield its URL."""
-    folder = tmp_path_factory.mktemp("app")
+    """Start the app on a copy of the demo database (on 127.0.0.1: local mode); yield its URL."""
+    folder = app_folder(tmp_path_factory.mktemp("app"), secrets=None)
     db_path = folder / "feltkart.duckdb"
     shutil.copy(demo_db.path, db_path)
-    port = _free_port()
-    log = open(folder / "streamlit.log", "w")
-    env = {**os.environ, "FELTKART_DB": str(db_path)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=REPO_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + APP_START_TIMEOUT_S
-    while True:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"the app did not start: {(folder / 'streamlit.log').read_text()[-2000:]}")
-        time.sleep(0.3)
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    with running_app(folder, db_path) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="session")

@@ -22,8 +22,7 @@ import pytest
 
 from dashboard import REPO_DIR
 from dashboard.db import Database
-from tests.browser.conftest import Page
-from tests.browser.test_signin import app_folder, running_app
+from tests.browser.conftest import Page, app_folder, running_app
 
 pytestmark = pytest.mark.browser
 

@@ -13,21 +13,16 @@ went to another host, and Streamlit showed no exception.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from datetime import date
 from urllib.parse import quote
 
 import pytest
 
-from dashboard import REPO_DIR, focus, hkh, import_store, importer, notes, places
+from dashboard import focus, hkh, import_store, importer, notes, places
 from dashboard.db import Database
 from tests import security_payloads as P
-from tests.browser.conftest import APP_START_TIMEOUT_S, Page, _free_port
+from tests.browser.conftest import Page, app_folder, running_app
 
 pytestmark = pytest.mark.browser
 
@@ -101,39 +96,12 @@ def write_payloads(db: Database) -> None:
 @pytest.fixture(scope="module")
 def hostile_app(demo_db, tmp_path_factory):
     """The app on a copy of the demo database full of payloads; yields its URL."""
-    folder = tmp_path_factory.mktemp("hostile_app")
+    folder = app_folder(tmp_path_factory.mktemp("hostile_app"), secrets=None)
     db = Database(folder / "feltkart.duckdb")
     shutil.copy(demo_db.path, db.path)
     write_payloads(db)
-    port = _free_port()
-    log = open(folder / "streamlit.log", "w")  # noqa: SIM115 -- open for the app's whole life
-    env = {**os.environ, "FELTKART_DB": str(db.path)}
-    env.pop("FELTKART_LANG", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=REPO_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + APP_START_TIMEOUT_S
-    while True:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"the app did not start: {(folder / 'streamlit.log').read_text()[-2000:]}")
-        time.sleep(0.3)
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    with running_app(folder, db.path, extra_env={"FELTKART_LANG": "nb"}) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 class HostileTab(Page):

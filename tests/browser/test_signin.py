@@ -21,27 +21,22 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
-import time
 import urllib.request
 import warnings
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from dashboard import REPO_DIR, access, import_store
+from dashboard import access, import_store
 from dashboard.db import Database
 from dashboard.importer import PlaceIndex, parse_file
-from tests.browser.conftest import APP_START_TIMEOUT_S, Page, _free_port
+from tests.browser.conftest import Page, _free_port, app_folder, running_app
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.filterwarnings("ignore:get_jwt_config")]  # the mock provider's use of Authlib
 
-APP_SCRIPT = REPO_DIR / "dashboard" / "app.py"
 EDITOR = "redaktor@kommune.no"
 READER = "leser@kommune.no"
 ADMIN = "leder@kommune.no"
@@ -55,52 +50,6 @@ TINY_CSV = ("Dato;Klokkeslett;Sted;Kanal;Aldersgruppe;Kjønn;Antall\r\n"
             "03.03.2025;18.30;Lillestrøm stasjon;gatefelt;13-15;gutt;2\r\n").encode("cp1252")
 NOTE_TEXT = "Innloggingstest: flere ungdommer ved perrongen etter kl. 22"
 READER_NOTE_TEXT = "Lesertest: dette skal ikke lagres"
-
-
-# --- starting the app in a folder of its own ----------------------------------------------------
-
-def app_folder(folder: Path, secrets: str | None) -> Path:
-    """``folder`` with ``.streamlit/config.toml`` (the repository's) and, if given, secrets.toml."""
-    streamlit_dir = folder / ".streamlit"
-    streamlit_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO_DIR / ".streamlit" / "config.toml", streamlit_dir / "config.toml")
-    if secrets is not None:
-        (streamlit_dir / "secrets.toml").write_text(secrets, encoding="utf-8")
-    return folder
-
-
-@contextmanager
-def running_app(folder: Path, db_path: Path, *, address: str = "127.0.0.1", port: int | None = None,
-                extra_env: dict | None = None):
-    """Run ``streamlit run <abs>/dashboard/app.py`` with ``cwd=folder``; yield its port."""
-    port = port or _free_port()
-    log_path = folder / f"streamlit-{port}.log"
-    env = {**os.environ, "FELTKART_DB": str(db_path), **(extra_env or {})}
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT), "--server.headless", "true",
-             "--server.port", str(port), "--server.address", address, "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + APP_START_TIMEOUT_S
-            while True:
-                try:
-                    if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
-                        break
-                except OSError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the app did not start: {log_path.read_text()[-2000:]}")
-                time.sleep(0.3)
-            yield port
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 class Tab(Page):
