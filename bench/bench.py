@@ -198,7 +198,7 @@ def page_sets(db: Database, flt: Filter) -> dict[str, list]:
     one = flt.with_hotspots(busiest[0][0]) if busiest else flt
     sets = {
         "oversikt": [*context, _q("totals", **p), _q("totals", **c), *hotspot_table, *area_table],
-        "kart": [*context, *hotspot_table, *area_table, _q("free_points", **p),  # with the density layer on
+        "kart": [*context, *hotspot_table, *area_table, _q("density_cells", **p, cell_m=250.0, max_cells=2000),  # with the density layer on
                  # a clicked hotspot's details
                  _q("time_cube", **one.params(), day_type="all"), _q("monthly_series", **one.params()),
                  _q("monthly_series", **one.comparison().params())],

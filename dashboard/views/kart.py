@@ -5,6 +5,8 @@ import streamlit as st
 
 from dashboard import charts, maps, summaries, ui
 
+DENSITY_MAX_CELLS = 2000  # the most density cells sent to the browser
+
 ctx = ui.context()
 flt, lang = ctx.flt, ctx.lang
 comparison = flt.comparison()
@@ -25,7 +27,8 @@ show_density = density_col.toggle(ctx.t("map.show_density"), key="map_density")
 
 hotspots = ui.hotspot_table(ctx, flt, comparison)
 areas = ui.area_table(ctx, flt, comparison)
-density = ui.query("free_points", flt) if show_density else None
+density = (ui.query("density_cells", flt, cell_m=maps.DENSITY_CELL_M, max_cells=DENSITY_MAX_CELLS)
+           if show_density else None)
 
 
 @st.fragment
