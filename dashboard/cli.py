@@ -273,6 +273,17 @@ def cmd_notes_list(args) -> int:
 
 # --- import, batches, undo (dashboard.importer / dashboard.import_store) ---
 
+def _read_upload(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a file to import; a missing or too large file is refused before it is read."""
+    if not path.is_file():
+        raise FeltkartError("import.file_missing", path=str(path))
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise FeltkartError("import.too_large", file=path.name, size=round(size / (1024 * 1024), 1),
+                            max=max_bytes // (1024 * 1024))
+    return path.read_bytes()
+
+
 def cmd_import(args) -> int:
     from pathlib import Path
 
@@ -281,13 +292,7 @@ def cmd_import(args) -> int:
 
     db = _ready(args)
     path = Path(args.file)
-    if not path.is_file():
-        raise FeltkartError("import.file_missing", path=str(path))
-    size = path.stat().st_size
-    if size > MAX_IMPORT_BYTES:  # before reading it into memory
-        raise FeltkartError("import.too_large", file=path.name, size=round(size / (1024 * 1024), 1),
-                            max=MAX_IMPORT_BYTES // (1024 * 1024))
-    parsed = parse_file(path.read_bytes(), path.name, PlaceIndex.from_database(db))
+    parsed = parse_file(_read_upload(path, MAX_IMPORT_BYTES), path.name, PlaceIndex.from_database(db))
     report = commit_import(db, parsed, strict=args.strict, dry_run=args.dry_run, source_name=path.name)
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False))
@@ -373,13 +378,7 @@ def cmd_followup_import(args) -> int:
 
     db = _ready(args)
     path = Path(args.file)
-    if not path.is_file():
-        raise FeltkartError("import.file_missing", path=str(path))
-    size = path.stat().st_size
-    if size > followup.MAX_IMPORT_BYTES:  # before reading it into memory
-        raise FeltkartError("import.too_large", file=path.name, size=round(size / (1024 * 1024), 1),
-                            max=followup.MAX_IMPORT_BYTES // (1024 * 1024))
-    parsed = followup.parse_followup_file(path.read_bytes(), path.name)
+    parsed = followup.parse_followup_file(_read_upload(path, followup.MAX_IMPORT_BYTES), path.name)
     report = followup.commit_followup(db, parsed, strict=args.strict, dry_run=args.dry_run, source_name=path.name)
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False))
