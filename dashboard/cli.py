@@ -285,7 +285,6 @@ def _read_upload(path: Path, max_bytes: int) -> bytes:
 
 
 def cmd_import(args) -> int:
-
     from dashboard.import_store import commit_import, print_report
     from dashboard.importer import MAX_IMPORT_BYTES, PlaceIndex, parse_file
 
