@@ -139,6 +139,8 @@ def _params(query: queries.Query, texts: list[str]) -> dict:
             values[name] = []
         elif name == "day_type":
             values[name] = texts[0]
+        elif name in ("cell_m", "max_cells"):  # numbers (density_cells)
+            values[name] = 250.0 if name == "cell_m" else 100
         else:  # every other parameter is a list of ids
             values[name] = [*texts, "volla"]
     return values
