@@ -54,14 +54,17 @@ def cmd_report_annual(args) -> int:
     return 0
 
 
-def cmd_report_summary(args) -> int:
-    summary = reports.year_summary(_ready(args), args.year)
-    if args.json:
+def _print_summary(summary: dict, as_json: bool) -> int:
+    if as_json:
         print(json.dumps(summary, ensure_ascii=False))
     else:
         for key, value in summary.items():
             print(f"{key}: {value}")
     return 0
+
+
+def cmd_report_summary(args) -> int:
+    return _print_summary(reports.year_summary(_ready(args), args.year), args.json)
 
 
 def cmd_places(args) -> int:
@@ -392,13 +395,7 @@ def cmd_followup_import(args) -> int:
 def cmd_followup_summary(args) -> int:
     from dashboard import followup
 
-    summary = followup.year_summary(_ready(args), args.year)
-    if args.json:
-        print(json.dumps(summary, ensure_ascii=False))
-    else:
-        for key, value in summary.items():
-            print(f"{key}: {value}")
-    return 0
+    return _print_summary(followup.year_summary(_ready(args), args.year), args.json)
 
 
 def _datetime(text: str) -> datetime:
