@@ -43,3 +43,26 @@ def _apptest_serves_on_loopback():
     from streamlit import config
 
     config.set_option("server.address", "127.0.0.1")
+
+
+def _clear_streamlit_caches() -> None:
+    import streamlit as st
+
+    st.cache_resource.clear()  # ui.database() would otherwise keep another module's database path
+    st.cache_data.clear()
+
+
+@pytest.fixture(scope="module")
+def app_db(demo_db, tmp_path_factory):
+    """A copy of the demo database an AppTest of the app may write to, selected through
+    FELTKART_DB (module-wide; tests only add, each its own things)."""
+    import shutil
+
+    path = tmp_path_factory.mktemp("app") / "feltkart.duckdb"
+    shutil.copyfile(demo_db.path, path)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FELTKART_DB", str(path))
+        mp.delenv("FELTKART_LANG", raising=False)
+        _clear_streamlit_caches()
+        yield Database(path)
+        _clear_streamlit_caches()

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from datetime import date
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import REPO_DIR, queries
@@ -23,22 +21,8 @@ SIDEBAR_MULTISELECTS = ["Område", "Stedstype", "Aldersgruppe", "Kjønn", "Kanal
 YEAR_2023 = {"from": "2023-01-01", "to": "2023-12-31", "channel": "street,school"}
 
 
-def _clear_streamlit_caches() -> None:
-    st.cache_resource.clear()  # ui.database() would otherwise keep another module's database path
-    st.cache_data.clear()
 
 
-@pytest.fixture(scope="module")
-def app_db(demo_db, tmp_path_factory):
-    """A copy of the demo database the app may write to, selected through FELTKART_DB."""
-    path = tmp_path_factory.mktemp("app") / "feltkart.duckdb"
-    shutil.copyfile(demo_db.path, path)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FELTKART_DB", str(path))
-        mp.delenv("FELTKART_LANG", raising=False)
-        _clear_streamlit_caches()
-        yield Database(path)
-        _clear_streamlit_caches()
 
 
 def _app(page: str | None = None, **query_params) -> AppTest:

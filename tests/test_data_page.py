@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 
 import pytest
-import streamlit as st
 from pyproj import Geod, Transformer
 from streamlit.testing.v1 import AppTest
 
@@ -26,22 +24,8 @@ TO_UTM33 = Transformer.from_crs("EPSG:4326", "EPSG:25833", always_xy=True)
 GEOD = Geod(ellps="WGS84")
 
 
-def _clear_streamlit_caches() -> None:
-    st.cache_resource.clear()
-    st.cache_data.clear()
 
 
-@pytest.fixture(scope="module")
-def app_db(demo_db, tmp_path_factory):
-    """A copy of the demo database the page may write to (tests only add, each its own things)."""
-    path = tmp_path_factory.mktemp("data_page") / "feltkart.duckdb"
-    shutil.copyfile(demo_db.path, path)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FELTKART_DB", str(path))
-        mp.delenv("FELTKART_LANG", raising=False)
-        _clear_streamlit_caches()
-        yield Database(path)
-        _clear_streamlit_caches()
 
 
 def data_page(**query_params) -> AppTest:

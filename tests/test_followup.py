@@ -6,13 +6,11 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 from datetime import date, datetime
 
 import openpyxl
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import REPO_DIR, access, followup, i18n, import_store
@@ -320,18 +318,6 @@ def test_cli_import_and_undo(empty_db, tmp_path, capsys):
 
 # --- the page -----------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def app_db(demo_db, tmp_path_factory):
-    path = tmp_path_factory.mktemp("followup_app") / "feltkart.duckdb"
-    shutil.copyfile(demo_db.path, path)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FELTKART_DB", str(path))
-        mp.delenv("FELTKART_LANG", raising=False)
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        yield Database(path)
-        st.cache_resource.clear()
-        st.cache_data.clear()
 
 
 def _figures_table(at: AppTest) -> pd.Series:
