@@ -5,6 +5,7 @@ way a typical Streamlit app does it (a pandas DataFrame in memory, filtered on e
     python bench/bench.py --rows 1000000   # the demo's patterns scaled up to N registrations
     python bench/bench.py --db PATH        # an existing database
     python bench/bench.py --rows N --json  # one JSON object (see below)
+    python bench/bench.py --rows N --browser  # also the map's first paint in chromium
 
 Scaling up (``--rows N``): the demo (2022–2026) is generated once, then copied in SQL: every other
 copy is moved five years back (so the data covers a decade, 2017–2026) and every copy after the
@@ -414,6 +415,8 @@ def main(argv=None) -> int:
     parser.add_argument("--no-cache", action="store_true", help="build in a temporary folder, not bench/.cache")
     parser.add_argument("--unordered", action="store_true", help="insert the scaled rows in no particular order")
     parser.add_argument("--smoke", action="store_true", help="time only the all-areas filter (for the test)")
+    parser.add_argument("--browser", action="store_true",
+                        help="also time the map's first paint in Debian chromium (bench/browser_paint.py)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -452,6 +455,14 @@ def main(argv=None) -> int:
         "filter": f"{YEAR}, street field, all areas (pages_one_area: lillestrom-stasjon), compared with {YEAR - 1}",
         "duckdb": duckdb.__version__, "cpus": os.cpu_count(), "load_average": [round(x, 1) for x in os.getloadavg()],
     }
+    if args.browser:
+        from browser_paint import (
+            map_first_paint,  # bench/ is on sys.path when run as a script
+        )
+
+        log("timing the map's first paint in the browser ...")
+        report["map_first_paint"] = map_first_paint(db.path, years=list(range(YEAR, YEAR - 10, -1)),
+                                                    repeat=args.repeat)
     if args.json:
         print(json.dumps(report))
     else:
@@ -479,6 +490,11 @@ def print_table(report: dict) -> None:
     print(f"peak RSS: app-like process {report['peak_rss_mb']:.0f} MB; this process (pandas) "
           f"{report['baseline_peak_rss_mb']:.0f} MB; free points returned for the density layer: "
           f"{report['free_points_rows']:,}")
+    if "map_first_paint" in report:
+        paint = report["map_first_paint"]
+        print(f"map first paint in chromium (s, median of {paint['repeat']}): first visit after start "
+              f"{paint['first_visit_s']}, new browser {paint['new_browser_s']}, returning browser "
+              f"{paint['returning_browser_s']}, filter seen before {paint['cached_s']}")
 
 
 if __name__ == "__main__":

@@ -127,7 +127,7 @@ def rank(cells: pd.DataFrame, cells_before: pd.DataFrame, notes: pd.DataFrame, p
     risk_by_area = risk_notes.groupby("area_id").size().to_dict() if len(risk_notes) else {}
 
     table["z"] = [stats.change_z(n, b) for n, b in zip(table["hits"], table["hits_before"])]
-    table["p"] = [stats.poisson_change_p(n, b) for n, b in zip(table["hits"], table["hits_before"])]
+    table["p"] = stats.poisson_change_ps(table["hits"], table["hits_before"])
     team_hours = table["team_hours_per_week"] * weeks
     table["per_team_hour"] = np.where(team_hours > 0, table["hits"] / team_hours.where(team_hours > 0, 1), np.nan)
     max_rate = np.nanmax(table["per_team_hour"]) if table["per_team_hour"].notna().any() else 0.0

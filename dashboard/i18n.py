@@ -515,6 +515,7 @@ MESSAGES.update({
     "map.details": {"nb": "Detaljer: {name}", "en": "Details: {name}"},
     "map.clear": {"nb": "Fjern valget", "en": "Clear the selection"},
     "map.table": {"nb": "Treffstedene i tall", "en": "The hotspots in numbers"},
+    "map.show_table": {"nb": "Vis tallene som tabell", "en": "Show the figures as a table"},
     "map.summary": {
         "nb": "{n} treffsteder hadde treff; {rises} med tydelig økning og {falls} med tydelig nedgang.",
         "en": "{n} hotspots had hits; {rises} with a clear rise and {falls} with a clear fall.",

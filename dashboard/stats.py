@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binomtest
+from scipy.stats import binom
 
 SIGNIFICANCE = 0.05
 
@@ -25,11 +25,48 @@ def change_z(now: float, before: float, exposure_ratio: float = 1.0) -> float:
 
 def poisson_change_p(now: int, before: int, exposure_ratio: float = 1.0) -> float:
     """Two-sided p-value of the exact conditional test of equal rates (1.0 when both are zero)."""
-    now, before = int(now), int(before)
-    if now + before == 0:
-        return 1.0
+    return float(poisson_change_ps([int(now)], [int(before)], exposure_ratio)[0])
+
+
+def poisson_change_ps(now, before, exposure_ratio: float = 1.0) -> np.ndarray:
+    """``poisson_change_p`` for arrays of counts at once.
+
+    The same two-sided p-value as ``scipy.stats.binomtest(now, now + before, r / (1 + r))``
+    (probabilities no larger than the observed one, with scipy's relative tolerance 1e-7), but
+    vectorised: the point on the other side of the mode is found by one binary search over all
+    pairs at once instead of one scipy call per place, which made the map page slow.
+    """
+    k = np.asarray(now, dtype=np.int64)
+    n = k + np.asarray(before, dtype=np.int64)
     share = exposure_ratio / (1.0 + exposure_ratio)
-    return float(binomtest(now, now + before, share).pvalue)
+    mean = share * n
+    threshold = binom.pmf(k, n, share) * (1 + 1e-7)
+    low = k < mean  # the observed count lies left of the mode: search the right-hand side
+    # Find, per pair, the last index i in [lo, hi] with f(i) <= threshold on the monotone side,
+    # f = -pmf on the right (decreasing pmf), pmf on the left (increasing), as scipy does.
+    lo = np.where(low, np.ceil(mean), 0).astype(np.int64)
+    hi = np.where(low, n, np.floor(mean)).astype(np.int64)
+    sign = np.where(low, -1.0, 1.0)
+    target = sign * threshold
+    found = np.full(k.shape, -1, dtype=np.int64)
+    active = (k != mean) & (n > 0)
+    while True:
+        searching = active & (found < 0) & (lo < hi)
+        if not searching.any():
+            break
+        mid = lo + (hi - lo) // 2
+        value = sign * binom.pmf(mid, n, share)
+        below, above = searching & (value < target), searching & (value > target)
+        lo = np.where(below, mid + 1, lo)
+        hi = np.where(above, mid - 1, hi)
+        found = np.where(searching & ~below & ~above, mid, found)
+    ends = np.where(sign * binom.pmf(lo, n, share) <= target, lo, lo - 1)
+    ix = np.where(found >= 0, found, ends)
+    right_terms = n - ix + (threshold == binom.pmf(ix, n, share))
+    p_low = binom.cdf(k, n, share) + binom.sf(n - right_terms, n, share)
+    p_high = binom.cdf(ix, n, share) + binom.sf(k - 1, n, share)
+    p = np.minimum(1.0, np.where(low, p_low, p_high))
+    return np.where(active, p, 1.0)
 
 
 def relative_change(now: float, before: float, exposure_ratio: float = 1.0) -> float:
@@ -64,9 +101,11 @@ def compare_counts(current: pd.DataFrame, before: pd.DataFrame | None, key: str,
     result[value] = result[value].fillna(0).astype(int)
     result[before_col] = result[before_col].fillna(0).astype(int)
     now, prev = result[value].to_numpy(), result[before_col].to_numpy()
-    result["change"] = [relative_change(n, b, exposure_ratio) for n, b in zip(now, prev)]
-    result["change_z"] = [change_z(n, b, exposure_ratio) for n, b in zip(now, prev)]
-    result["p_value"] = [poisson_change_p(n, b, exposure_ratio) for n, b in zip(now, prev)]
+    expected = prev * exposure_ratio
+    with np.errstate(divide="ignore", invalid="ignore"):  # nothing before: NaN, as relative_change
+        result["change"] = np.where(expected > 0, (now - expected) / expected, np.nan)
+    result["change_z"] = 2.0 * (np.sqrt(np.maximum(now, 0)) - np.sqrt(np.maximum(expected, 0)))
+    result["p_value"] = poisson_change_ps(now, prev, exposure_ratio)
     result["significant"] = result["p_value"] < SIGNIFICANCE
     result["direction"] = np.where(result["significant"], np.sign(result["change_z"]), 0).astype(int)
     return result

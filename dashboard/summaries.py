@@ -104,15 +104,15 @@ def weekday_hour_text(weekday: int, hour: int, lang: str) -> str:
 def age_mixes(profiles: pd.DataFrame, lang: str, top: int = 3) -> dict[str, str]:
     """Per hotspot, its largest age bands with their shares ('13–15 år 62 %, 16–18 år 30 %')."""
     ages = profiles[profiles["profile"] == "age"]
-    result = {}
-    for hotspot_id, group in ages.groupby("hotspot_id"):
-        total = group["hits"].sum()
-        parts = group.sort_values("hits", ascending=False).head(top)
-        result[hotspot_id] = ", ".join(
-            f"{vocab.AGE_BANDS[r.age_band][lang]} {i18n.fmt_pct(r.hits / total, lang, signed=False, decimals=0)}"
-            for r in parts.itertuples()
-        )
-    return result
+    if ages.empty:
+        return {}
+    totals = ages.groupby("hotspot_id")["hits"].transform("sum")
+    largest = (ages.assign(share=ages["hits"] / totals)
+               .sort_values(["hotspot_id", "hits"], ascending=[True, False], kind="stable")
+               .groupby("hotspot_id").head(top))
+    parts = [f"{vocab.AGE_BANDS[band][lang]} {i18n.fmt_pct(share, lang, signed=False, decimals=0)}"
+             for band, share in zip(largest["age_band"], largest["share"])]
+    return largest.assign(part=parts).groupby("hotspot_id", sort=False)["part"].agg(", ".join).to_dict()
 
 
 def latest_notes(notes: pd.DataFrame, column: str) -> dict[str, list[str]]:

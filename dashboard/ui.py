@@ -240,15 +240,26 @@ def exposure_ratio(flt: Filter, comparison: Filter | None) -> float:
 
 def hotspot_table(ctx: PageContext, flt: Filter, comparison: Filter | None) -> pd.DataFrame:
     """Hotspots with hits now and before, judged change, busiest time, age mix and notes."""
+    return _hotspot_table(str(ctx.db.path), ctx.data_version, flt, comparison, ctx.lang)
+
+
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+def _hotspot_table(db_path: str, data_version: int, flt: Filter, comparison: Filter | None, lang: str) -> pd.DataFrame:
+    # Cached whole (not only its queries): the tests and texts per hotspot cost more than the SQL.
     before = query("hits_by_hotspot", comparison) if comparison else None
     return summaries.hotspot_table(query("hits_by_hotspot", flt), before, exposure_ratio(flt, comparison),
-                                   query("hotspot_profiles", flt), notes_for(ctx, flt), ctx.lang)
+                                   query("hotspot_profiles", flt), notes_for(context(), flt), lang)
 
 
 def area_table(ctx: PageContext, flt: Filter, comparison: Filter | None) -> pd.DataFrame:
+    return _area_table(str(ctx.db.path), ctx.data_version, flt, comparison, ctx.lang)
+
+
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+def _area_table(db_path: str, data_version: int, flt: Filter, comparison: Filter | None, lang: str) -> pd.DataFrame:
     before = query("hits_by_area", comparison) if comparison else None
     return summaries.area_table(query("hits_by_area", flt), before, exposure_ratio(flt, comparison),
-                                query("areas"), ctx.lang)
+                                query("areas"), lang)
 
 
 def basemap_from_url(default: str = "kartverket") -> str:

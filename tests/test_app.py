@@ -167,6 +167,16 @@ def test_map_without_base_map_names_no_url_at_all(app_db):
     assert at.selectbox(key="map_basemap").value == "none"
 
 
+def test_map_page_shows_its_table_on_request(app_db):
+    at = _app("views/kart.py", basemap="none", **{"from": "2023-01-01", "to": "2023-12-31"})
+    _assert_clean(at)
+    assert len(at.dataframe) == 0  # not drawn until asked for: it slows the map's first paint
+    at.toggle(key="map_show_table").set_value(True).run()
+    _assert_clean(at)
+    table = at.dataframe[0].value
+    assert len(table) == 43 and table.iloc[:, 0].is_unique  # every hotspot had hits in 2023, once each
+
+
 def test_overview_map_is_offline_too(app_db):
     maps = _folium_components(_app(basemap="none"))
     assert len(maps) == 1

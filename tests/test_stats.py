@@ -58,6 +58,16 @@ def test_p_matches_scipy_binomtest():
             assert stats.poisson_change_p(now, before, ratio) == pytest.approx(expected, rel=1e-12), (now, before, ratio)
 
 
+def test_vectorised_p_matches_scipy_for_many_pairs_at_once():
+    rng = np.random.default_rng(7)  # small counts (near the mode) and city-sized ones, with zeros
+    now = np.concatenate([rng.integers(0, 30, 400), rng.integers(0, 60_000, 400), [0, 0, 9, 0]])
+    before = np.concatenate([rng.integers(0, 30, 400), rng.integers(0, 60_000, 400), [0, 9, 0, 1]])
+    for ratio in (1.0, 2.0, 0.37, 365 / 366):
+        expected = [1.0 if a + b == 0 else binomtest(int(a), int(a + b), ratio / (1 + ratio)).pvalue
+                    for a, b in zip(now, before)]
+        np.testing.assert_allclose(stats.poisson_change_ps(now, before, ratio), expected, rtol=1e-12, atol=0)
+
+
 def test_p_is_symmetric_and_a_probability():
     for now, before in itertools.product(range(0, 30, 3), repeat=2):
         p = stats.poisson_change_p(now, before)

@@ -22,7 +22,7 @@ import pytest
 
 from dashboard import REPO_DIR
 from dashboard.db import Database
-from tests.browser.conftest import Page, app_folder, running_app
+from tests.browser.harness import Page, app_folder, running_app
 
 pytestmark = pytest.mark.browser
 

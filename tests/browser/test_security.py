@@ -22,7 +22,7 @@ import pytest
 from dashboard import focus, hkh, import_store, importer, notes, places
 from dashboard.db import Database
 from tests import security_payloads as P
-from tests.browser.conftest import Page, app_folder, running_app
+from tests.browser.harness import Page, app_folder, running_app
 
 pytestmark = pytest.mark.browser
 

@@ -32,7 +32,7 @@ import pytest
 from dashboard import access, import_store
 from dashboard.db import Database
 from dashboard.importer import PlaceIndex, parse_file
-from tests.browser.conftest import Page, _free_port, app_folder, running_app
+from tests.browser.harness import Page, _free_port, app_folder, running_app
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.filterwarnings("ignore:get_jwt_config")]  # the mock provider's use of Authlib
