@@ -494,7 +494,8 @@ def print_table(report: dict) -> None:
         paint = report["map_first_paint"]
         print(f"map first paint in chromium (s, median of {paint['repeat']}): first visit after start "
               f"{paint['first_visit_s']}, new browser {paint['new_browser_s']}, returning browser "
-              f"{paint['returning_browser_s']}, filter seen before {paint['cached_s']}")
+              f"{paint['returning_browser_s']}, filter seen before {paint['cached_s']}; "
+              f"the app process peaked at {paint['app_peak_rss_mb']} MB")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ no tile server is involved: the time is from ``page.goto`` of ``/kart`` in a new
 * ``returning_browser_s``: a new tab in a browser that has opened the app before (Streamlit's
   hashed scripts come from the HTTP cache), again with a filter not asked for before.
 * ``cached_s``: a new tab with a filter another session has already seen (``st.cache_data`` hit).
+* ``app_peak_rss_mb``: the Streamlit process's peak memory after all those page loads.
 
 Medians of ``repeat`` runs for the last three. For scale: a bare page with only an ``st_folium``
 map of one marker paints in about 2 s on the 2-core test machine (Streamlit's own scripts, the
@@ -85,12 +86,23 @@ def map_first_paint(db_path: Path, years: list[int], repeat: int = 5) -> dict:
                 _paint_seconds(returning, _kart_url(years[0], "street"))  # fills this browser's cache
                 returning_browser = [_paint_seconds(returning, _kart_url(year, "school")) for year in years[1:]]
                 cached = [_paint_seconds(returning, _kart_url(years[0], "street")) for _ in years[1:]]
+                app_peak_rss_mb = _peak_rss_mb(int((folder / f"streamlit-{port}.pid").read_text()))
             finally:
                 returning.close()
                 browser.close()
     return {"first_visit_s": round(first, 2), "new_browser_s": _median(new_browser),
             "returning_browser_s": _median(returning_browser), "cached_s": _median(cached),
-            "repeat": len(years) - 1}
+            "repeat": len(years) - 1, "app_peak_rss_mb": app_peak_rss_mb}
+
+
+def _peak_rss_mb(pid: int) -> float | None:
+    """The Streamlit process's peak resident memory (Linux: VmHWM), after all the page loads."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    kilobytes = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), None)
+    return None if kilobytes is None else round(kilobytes / 1024, 1)
 
 
 def _median(seconds: list[float]) -> float:

@@ -50,7 +50,10 @@ def app_folder(folder: Path, secrets: str | None) -> Path:
 @contextmanager
 def running_app(folder: Path, db_path: Path, *, address: str = "127.0.0.1", port: int | None = None,
                 extra_env: dict | None = None):
-    """Run ``streamlit run <abs>/dashboard/app.py`` with ``cwd=folder``; yield its port."""
+    """Run ``streamlit run <abs>/dashboard/app.py`` with ``cwd=folder``; yield its port.
+
+    The app's output goes to ``folder/streamlit-<port>.log`` and its process id to
+    ``folder/streamlit-<port>.pid`` (the benchmark reads the app's memory through it)."""
     port = port or _free_port()
     log_path = folder / f"streamlit-{port}.log"
     env = {**os.environ, "FELTKART_DB": str(db_path), **(extra_env or {})}
@@ -60,6 +63,7 @@ def running_app(folder: Path, db_path: Path, *, address: str = "127.0.0.1", port
              "--server.port", str(port), "--server.address", address, "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
             cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
+        (folder / f"streamlit-{port}.pid").write_text(str(process.pid))
         try:
             deadline = time.monotonic() + APP_START_TIMEOUT_S
             while True:

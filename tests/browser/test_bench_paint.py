@@ -20,3 +20,4 @@ def test_map_first_paint_reports_every_figure(demo_db, monkeypatch):
     assert paint["repeat"] == 1
     for key in ("first_visit_s", "new_browser_s", "returning_browser_s", "cached_s"):
         assert 0 < paint[key] < 120, key
+    assert 100 < paint["app_peak_rss_mb"] < 4000  # the Streamlit process, read from /proc
