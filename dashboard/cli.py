@@ -398,6 +398,26 @@ def cmd_followup_summary(args) -> int:
     return _print_summary(followup.year_summary(_ready(args), args.year), args.json)
 
 
+# --- patrol log import (dashboard/patrol_import.py) ---
+def cmd_patrols_import(args) -> int:
+    from dashboard import patrol_import
+
+    db = _ready(args)
+    path = Path(args.file)
+    parsed = patrol_import.parse_patrol_file(_read_upload(path, patrol_import.MAX_IMPORT_BYTES), path.name,
+                                             patrol_import.PatrolReference.from_database(db))
+    report = patrol_import.commit_patrols(db, parsed, strict=args.strict, dry_run=args.dry_run, source_name=path.name)
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        print("\n".join(patrol_import.report_lines(report, path.name)))
+    if report.refused:
+        if args.json:
+            print(f"feltkart: {report.refused_reason}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _datetime(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text)
@@ -599,6 +619,18 @@ def build_parser() -> argparse.ArgumentParser:
     followup_summary.add_argument("--json", action="store_true", help="print JSON")
     followup_summary.set_defaults(func=cmd_followup_summary)
     # --- end follow-up and collaboration ---
+    # --- patrol log import (dashboard/patrol_import.py) ---
+    patrols_parser = commands.add_parser("patrols", help="the patrol log: which team covered which area when")
+    patrols_commands = patrols_parser.add_subparsers(dest="patrols_command", required=True, metavar="ACTION")
+    patrols_import = patrols_commands.add_parser(
+        "import", parents=[common],
+        help="import a patrol log (dato, fra, til, område, team, optional vakt) from CSV or XLSX")
+    patrols_import.add_argument("file", metavar="FILE", help="CSV (; , or tab; UTF-8 or Windows-1252) or XLSX")
+    patrols_import.add_argument("--strict", action="store_true", help="refuse the whole file if any line has an error")
+    patrols_import.add_argument("--dry-run", action="store_true", help="check and count, but store nothing")
+    patrols_import.add_argument("--json", action="store_true", help="print the result as JSON")
+    patrols_import.set_defaults(func=cmd_patrols_import)
+    # --- end patrol log import ---
     return parser
 
 

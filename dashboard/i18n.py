@@ -1143,6 +1143,99 @@ MESSAGES.update({
 })
 # --- end oppfølging og samarbeid ---
 
+# --- patrol log import (dashboard.patrol_import, `feltkart patrols import`, views/bemanning.py) ---
+MESSAGES.update({
+    "patrols.missing_columns": {
+        "nb": "Fila {file} mangler kolonnene {missing}. Fant kolonnene: {found}. (Forventet: dato, fra, til, område og "
+              "team; vakt kan utelates.)",
+        "en": "The file {file} lacks the columns {missing}. Columns found: {found}. (Expected: date, from, to, area and "
+              "team; shift is optional.)",
+    },
+    "patrols.header_only": {
+        "nb": "Fila {file} har bare en overskriftsrad og ingen vakter.",
+        "en": "The file {file} has only a header line and no patrols.",
+    },
+    "patrols.row.start_missing": {"nb": "starttid (fra) mangler", "en": "start time (from) missing"},
+    "patrols.row.end_missing": {"nb": "sluttid (til) mangler", "en": "end time (to) missing"},
+    "patrols.row.same_time": {
+        "nb": "fra og til er like; oppgi når vakta sluttet",
+        "en": "from and to are the same; give the time the patrol ended",
+    },
+    "patrols.row.too_long": {
+        "nb": "vakta blir {hours} timer lang (til før fra regnes som etter midnatt); høyst {max} timer godtas",
+        "en": "the patrol would last {hours} hours (a 'to' before 'from' counts as after midnight); at most {max} hours are accepted",
+    },
+    "patrols.row.area_missing": {"nb": "område mangler", "en": "area missing"},
+    "patrols.row.unknown_area": {
+        "nb": "ukjent område; bruk id eller navn på et område: {valid}",
+        "en": "unknown area; use the id or name of an area: {valid}",
+    },
+    "patrols.row.unknown_area_suggest": {"nb": "ukjent område; mente du {suggestions}?", "en": "unknown area; did you mean {suggestions}?"},
+    "patrols.row.hotspot_not_area": {
+        "nb": "«{hotspot}» er et treffsted; oppgi området det ligger i, «{area}»",
+        "en": "'{hotspot}' is a hotspot; give the area it lies in, '{area}'",
+    },
+    "patrols.row.team_missing": {"nb": "team mangler", "en": "team missing"},
+    "patrols.row.team_email": {
+        "nb": "ser ut som en e-postadresse; oppgi teamets navn (f.eks. «Team 1»), ikke en person",
+        "en": "looks like an e-mail address; give the team's label (e.g. 'Team 1'), not a person",
+    },
+    "patrols.row.bad_shift": {"nb": "ukjent vakt; bruk dag, kveld eller sen", "en": "unknown shift; use day, evening or late"},
+    "patrols.row.overlap_in_file": {
+        "nb": "overlapper med linje {line} ({span}): samme team i samme område til samme tid",
+        "en": "overlaps line {line} ({span}): the same team in the same area at the same time",
+    },
+    "patrols.row.overlap_stored": {
+        "nb": "overlapper med en lagret vakt for samme team i samme område ({span}, import nr. {batch}); angre den "
+              "importen først for å rette den",
+        "en": "overlaps a stored patrol of the same team in the same area ({span}, import {batch}); undo that import "
+              "first to correct it",
+    },
+    "patrols.notice.staff_dropped": {
+        "nb": "Kolonner om ansatte ble ikke importert (Feltkart lagrer hvilket team som var ute, ikke hvem): {columns}.",
+        "en": "Columns about staff were not imported (Feltkart stores which team was out, not who): {columns}.",
+    },
+    "patrols.notice.shift_from_plan": {
+        "nb": "Vakttypen for {n} vakter er hentet fra bemanningsplanen (skiftet vakta overlapper mest), fordi fila ikke oppgir den.",
+        "en": "The shift of {n} patrols is taken from the staffing plan (the shift the patrol overlaps most), as the file does not give it.",
+    },
+    "patrols.notice.shift_from_clock": {
+        "nb": "{n} vakter uten vakttype lå utenfor bemanningsplanen; vakttypen er satt ut fra klokkeslettet (dag: start "
+              "06–14, sen: over midnatt eller start etter 20, ellers kveld).",
+        "en": "{n} patrols without a shift lay outside the staffing plan; their shift is set from the clock (day: start "
+              "06–14, late: past midnight or start after 20, otherwise evening).",
+    },
+    "patrols.notice.nothing_new": {
+        "nb": "Alle vaktene fantes fra før; ingen ny import ble opprettet.",
+        "en": "All patrols already existed; no new import was created.",
+    },
+    "patrols.import_summary": {
+        "nb": "{file}: {read} rader lest, {imported} vakter importert, {rejected} rader avvist, {duplicate} duplikater.",
+        "en": "{file}: {read} lines read, {imported} patrols imported, {rejected} lines rejected, {duplicate} duplicates.",
+    },
+    "patrols.upload_heading": {"nb": "Importer vaktlogg", "en": "Import the patrol log"},
+    "patrols.upload_help": {
+        "nb": "CSV eller Excel (XLSX) med én rad per vakt: dato, fra, til, område (id eller navn), team (teamets navn, "
+              "f.eks. «Team 1» – aldri navn på ansatte) og eventuelt vakt (dag, kveld, sen; ellers hentes den fra "
+              "bemanningsplanen). Til før fra betyr etter midnatt. Du ser en forhåndsvisning og en feilrapport før noe "
+              "lagres; importen kan angres under Data → Importhistorikk.",
+        "en": "CSV or Excel (XLSX) with one line per patrol: date, from, to, area (id or name), team (the team's label, "
+              "e.g. 'Team 1' – never the names of staff) and optionally shift (day, evening, late; otherwise taken from "
+              "the staffing plan). A 'to' before 'from' means after midnight. You see a preview and an error report "
+              "before anything is saved; the import can be undone under Data → Import history.",
+    },
+    "patrols.upload_file": {"nb": "Vaktlogg", "en": "Patrol log"},
+    "patrols.valid": {"nb": "Gyldige vakter", "en": "Valid patrols"},
+    "patrols.done": {
+        "nb": "Importerte {imported} vakter (import nr. {batch}); {rejected} rader avvist, {duplicate} fantes fra før.",
+        "en": "Imported {imported} patrols (import {batch}); {rejected} lines rejected, {duplicate} already there.",
+    },
+    "patrols.col.date": {"nb": "Dato", "en": "Date"},
+    "patrols.col.team": {"nb": "Team", "en": "Team"},
+    "patrols.col.hours": {"nb": "Timer", "en": "Hours"},
+})
+# --- end patrol log import ---
+
 # --- backup (dashboard.backup, `feltkart backup/restore`) ---
 MESSAGES.update({
     "backup.done": {

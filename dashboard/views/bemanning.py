@@ -1,9 +1,10 @@
 """Bemanning: demand against supply — coverage gaps, hits against planned teams and per logged
-team-hour, effort per area, planned against logged team-hours, and the staffing plan to edit."""
+team-hour, effort per area, planned against logged team-hours, the staffing plan to edit, and the
+import of a team's patrol log (upload, preview with the row report, confirm)."""
 
 import streamlit as st
 
-from dashboard import access, charts, coverage, patrols, ui, vocab
+from dashboard import access, charts, coverage, i18n, patrol_import, patrols, ui, vocab
 from dashboard.errors import FeltkartError
 
 ctx = ui.context()
@@ -99,3 +100,59 @@ if save:
         st.session_state["staffing_saved"] = rows
         st.session_state["staffing_saves"] = st.session_state.get("staffing_saves", 0) + 1
         st.rerun()
+
+# --- importing the patrol log (editors and admins; commit_patrols checks the role again) -----------
+if access.allows(access.current_role(), "editor"):
+    st.subheader(ctx.t("patrols.upload_heading"))
+    st.caption(ctx.t("patrols.upload_help"))
+    if "patrols_done" in st.session_state:
+        st.success(st.session_state.pop("patrols_done"))
+    upload = st.file_uploader(ctx.t("patrols.upload_file"), type=["csv", "txt", "xlsx"],
+                              key=f"patrol_file_{st.session_state.get('patrol_imports', 0)}")
+    if upload is not None:
+        data = upload.getvalue()
+        cache_key = f"patrols_parsed:{hash(data)}"
+        if cache_key not in st.session_state:
+            try:
+                st.session_state[cache_key] = patrol_import.parse_patrol_file(
+                    data, upload.name, patrol_import.PatrolReference.from_database(ctx.db), today=ctx.today)
+            except FeltkartError as exc:
+                st.session_state[cache_key] = exc
+        parsed = st.session_state[cache_key]
+        if isinstance(parsed, FeltkartError):
+            st.error(parsed.message(lang))
+        else:
+            preview = patrol_import.commit_patrols(ctx.db, parsed, dry_run=True, source_name=upload.name)
+            for column, label, value in zip(st.columns(4), ("data.import.read", "patrols.valid", "data.import.rejected",
+                                                            "data.import.duplicate"),
+                                            (preview.rows_read, preview.rows_imported, preview.rows_rejected,
+                                             preview.rows_duplicate)):
+                column.metric(ctx.t(label), i18n.fmt_int(value, lang))
+            for notice in preview.notices:
+                st.info(notice)
+            if preview.errors:
+                st.markdown(f"**{ctx.t('data.import.errors')}**")
+                st.dataframe(patrol_import.error_table(preview.errors, lang), hide_index=True, width="stretch",
+                             key="patrol_errors")
+            st.markdown(f"**{ctx.t('data.import.preview')}**")
+            st.dataframe(patrol_import.preview_table(parsed.rows, ctx.area_names, lang), hide_index=True,
+                         width="stretch", key="patrol_preview")
+            strict = st.checkbox(ctx.t("data.import.strict"), key="patrol_strict")
+            if st.button(ctx.t("data.import.confirm"), type="primary", key="patrol_confirm",
+                         disabled=preview.rows_imported == 0 and not preview.errors):
+                try:
+                    report = patrol_import.commit_patrols(ctx.db, parsed, strict=strict, source_name=upload.name)
+                except FeltkartError as exc:
+                    st.error(exc.message(lang))
+                else:
+                    if report.refused:
+                        st.error(report.refused_reason)
+                    else:
+                        del st.session_state[cache_key]
+                        done = ctx.t("patrols.done", batch=report.batch_id,
+                                     imported=i18n.fmt_int(report.rows_imported, lang),
+                                     rejected=i18n.fmt_int(report.rows_rejected, lang),
+                                     duplicate=i18n.fmt_int(report.rows_duplicate, lang))
+                        st.session_state["patrols_done"] = done if report.batch_id else " ".join(report.notices)
+                        st.session_state["patrol_imports"] = st.session_state.get("patrol_imports", 0) + 1
+                        st.rerun()  # the charts above show the new patrols; the uploader starts empty
