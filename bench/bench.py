@@ -212,7 +212,7 @@ def page_sets(db: Database, flt: Filter) -> dict[str, list]:
                     _q("trend_notes", **{**notes, "include_archived": True})],
         "bemanning": [*context, _q("coverage_hits", **p),
                       _q("patrol_hours", start_ts=p["start_ts"], end_ts=p["end_ts"], area_ids=p["area_ids"]),
-                      _q("staffing_plan"), _q("patrol_log", start_ts=p["start_ts"], end_ts=p["end_ts"], area_ids=[])],
+                      _q("staffing_plan"), _q("patrol_days", start_ts=p["start_ts"], end_ts=p["end_ts"], area_ids=[])],
         "fokus": [*context, _mixed(lambda db: focus.suggest(db, FOCUS_START, areas=flt.areas)), focus.decisions],
         "data": [*context, import_store.list_batches, _q("places"), reports.data_years,
                  _mixed(lambda db: reports.annual_report(db, flt.start.year))],

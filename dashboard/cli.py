@@ -307,7 +307,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_batches(args) -> int:
-    from dashboard.import_store import list_batches
+    from dashboard.import_store import batch_what, list_batches
 
     batches = list_batches(_ready(args))
 
@@ -327,9 +327,11 @@ def cmd_batches(args) -> int:
     elif not records:
         print(i18n.t("import.no_batches"))
     else:
-        for b in records:
-            undone = i18n.t("import.batch_undone", at=b["undone_at"]) if b["undone_at"] else ""
-            print(i18n.t("import.batch_line", id=b["id"], at=b["created_at"], kind=b["kind"], source=b["source_name"],
+        lang = i18n.default_lang()
+        for b, row in zip(records, batches.itertuples()):
+            undone = i18n.t("import.batch_undone", at=i18n.fmt_datetime(row.undone_at, lang)) if b["undone_at"] else ""
+            print(i18n.t("import.batch_line", id=b["id"], at=i18n.fmt_datetime(row.created_at, lang),
+                         kind=batch_what(b["kind"], b["layout"], lang), source=b["source_name"],
                          read=b["rows_read"], imported=b["rows_imported"], rejected=b["rows_rejected"],
                          duplicate=b["rows_duplicate"], undone=undone))
     return 0

@@ -2,7 +2,7 @@
 
 Pure functions on DataFrames, no Streamlit and no database. The inputs are the named queries
 ``coverage_hits`` (hits per area, weekday and hour), ``patrol_hours`` (logged team-hours per area,
-weekday and hour), ``patrol_log`` (patrol rows) and ``staffing_plan``.
+weekday and hour), ``patrol_days`` (logged team-hours per day) and ``staffing_plan``.
 
 Planned team-hours per weekday × hour over a period are the plan's mean teams in that hour
 (:func:`dashboard.charts.planned_teams_for_period`: whole hours, a shift counting in an hour it
@@ -344,18 +344,18 @@ def gaps_table(gaps: pd.DataFrame, lang: str = "nb") -> pd.DataFrame:
 
 # --- planned against logged per week or month --------------------------------------------------
 
-def planned_vs_logged(plan: pd.DataFrame, patrols: pd.DataFrame, start: date, end: date,
+def planned_vs_logged(plan: pd.DataFrame, logged_days: pd.DataFrame, start: date, end: date,
                       freq: str | None = None) -> pd.DataFrame:
     """Planned and logged team-hours per week (from Monday) or month over start..end.
 
     Planned: for each day and shift of the plan (its season by the day the shift starts), the mean
     of teams_min and teams_max times the shift's clock length. Logged: the patrols' lengths, counted
-    on the day their shift started (so a late shift stays whole, like the planned one).
+    on the day they started (so a late shift stays whole, like the planned one).
 
     Parameters
     ----------
     plan : the ``staffing_plan`` query.
-    patrols : started_at, ended_at (the ``patrol_log`` query for the same period).
+    logged_days : day, team_hours (the ``patrol_days`` query for the same period).
     freq : "week" or "month"; default week up to ``WEEKLY_UP_TO_DAYS`` days, else month.
 
     Returns
@@ -363,7 +363,7 @@ def planned_vs_logged(plan: pd.DataFrame, patrols: pd.DataFrame, start: date, en
     period_start, planned_team_hours, logged_team_hours, difference (logged / planned - 1; NaN
     when nothing is planned).
     """
-    _require(patrols, ("started_at", "ended_at"), "patrol_log")
+    _require(logged_days, ("day", "team_hours"), "patrol_days")
     if end < start:
         raise ValueError(f"end must be on or after start, got {start}..{end}")
     freq = freq or ("week" if (end - start).days + 1 <= WEEKLY_UP_TO_DAYS else "month")
@@ -380,9 +380,9 @@ def planned_vs_logged(plan: pd.DataFrame, patrols: pd.DataFrame, start: date, en
     shifts["hours"] = (shifts["teams_min"] + shifts["teams_max"]) / 2 * (shifts["end_min"] - shifts["start_min"]) / 60
     planned = shifts.groupby(bucket(shifts["day"]))["hours"].sum()
     lo, hi = pd.Timestamp(start), pd.Timestamp(end) + timedelta(days=1)
-    log = patrols[(patrols["started_at"] >= lo) & (patrols["started_at"] < hi)]
-    hours = (log["ended_at"] - log["started_at"]).dt.total_seconds() / 3600
-    logged = hours.groupby(bucket(log["started_at"])).sum()
+    days = pd.to_datetime(logged_days["day"])
+    log = logged_days[(days >= lo) & (days < hi)]
+    logged = log["team_hours"].groupby(bucket(log["day"])).sum()
     periods = pd.Series(pd.date_range(start, end, freq="D"))
     index = pd.DatetimeIndex(sorted(set(bucket(periods))), name="period_start")
     result = pd.DataFrame({"planned_team_hours": planned.reindex(index, fill_value=0.0),

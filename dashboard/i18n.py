@@ -7,7 +7,7 @@ say the same thing in the user's language. Numbers and dates follow the locale: 
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, datetime
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -562,7 +562,7 @@ MESSAGES.update({
     "data.history.rejected": {"nb": "Last ned avviste rader (rett og importer på nytt)", "en": "Download the rejected rows (fix and import again)"},
     "data.history.confirm_undo": {"nb": "Ja, fjern alt som kom inn med import nr. {batch}", "en": "Yes, remove everything import {batch} brought in"},
     "data.history.undo": {"nb": "Angre importen", "en": "Undo the import"},
-    "data.history.undone": {"nb": "Import nr. {batch} er angret ({rows} tellinger fjernet).", "en": "Import {batch} undone ({rows} tallies removed)."},
+    "data.history.undone": {"nb": "Import nr. {batch} er angret ({rows} rader fjernet).", "en": "Import {batch} undone ({rows} rows removed)."},
     "data.places.add": {"nb": "Nytt treffsted", "en": "New hotspot"},
     "data.places.pick_on_map": {"nb": "Velg punktet i kartet", "en": "Pick the point on the map"},
     "data.col.when": {"nb": "Tidspunkt", "en": "Time"},
@@ -790,7 +790,7 @@ MESSAGES.update({
         "nb": "Import nr. {batch} ble allerede angret {at}.", "en": "Import {batch} was already undone on {at}.",
     },
     "import.undone": {
-        "nb": "Angret import nr. {batch}: {n} registreringer fjernet.", "en": "Undid import {batch}: {n} registrations removed.",
+        "nb": "Angret import nr. {batch}: {n} rader fjernet.", "en": "Undid import {batch}: {n} rows removed.",
     },
     "import.summary": {
         "nb": "{file}: {read} rader lest, {imported} registreringer importert, {rejected} rader avvist, {duplicate} duplikater.",
@@ -808,6 +808,19 @@ MESSAGES.update({
     },
     "import.more_errors": {"nb": "… og {n} feil til.", "en": "… and {n} more errors."},
     "import.no_batches": {"nb": "Ingen importer ennå.", "en": "No imports yet."},
+    "import.what.demo": {"nb": "Demodata", "en": "Demo data"},
+    "import.what.registrations": {"nb": "Registreringer", "en": "Registrations"},
+    "import.what.followup": {"nb": "Oppfølgingstall", "en": "Follow-up figures"},
+    "import.what.patrols": {"nb": "Vaktlogg", "en": "Patrol log"},
+    "import.col.id": {"nb": "Nr.", "en": "No."},
+    "import.col.what": {"nb": "Hva", "en": "What"},
+    "import.col.source": {"nb": "Fil", "en": "File"},
+    "import.col.created_at": {"nb": "Importert", "en": "Imported"},
+    "import.col.rows_read": {"nb": "Rader lest", "en": "Rows read"},
+    "import.col.rows_imported": {"nb": "Lagret", "en": "Stored"},
+    "import.col.rows_rejected": {"nb": "Avvist", "en": "Rejected"},
+    "import.col.rows_duplicate": {"nb": "Duplikater", "en": "Duplicates"},
+    "import.col.undone_at": {"nb": "Angret", "en": "Undone"},
     "import.batch_line": {
         "nb": "nr. {id}  {at}  {kind}  {source}  lest {read}, importert {imported}, avvist {rejected}, duplikater {duplicate}{undone}",
         "en": "no. {id}  {at}  {kind}  {source}  read {read}, imported {imported}, rejected {rejected}, duplicates {duplicate}{undone}",
@@ -1299,6 +1312,11 @@ def fmt_decimal(value: float, lang: str = "nb", decimals: int = 1) -> str:
 def fmt_date(value: date, lang: str = "nb") -> str:
     """27.11.2026 in nb, 27/11/2026 in en."""
     return format_date(value, "dd.MM.yyyy" if lang == "nb" else "dd/MM/yyyy", locale=LOCALES[lang])
+
+
+def fmt_datetime(value: datetime, lang: str = "nb") -> str:
+    """27.11.2026 14:05 in nb, 27/11/2026 14:05 in en (Oslo wall-clock times are stored as such)."""
+    return f"{fmt_date(value, lang)} {value:%H:%M}"
 
 
 def fmt_pct(share: float, lang: str = "nb", signed: bool = True, decimals: int = 1) -> str:

@@ -184,6 +184,31 @@ def list_batches(db: Database) -> pd.DataFrame:
     return batches
 
 
+def batch_what(kind: str, layout, lang: str = "nb") -> str:
+    """What an import brought in: demo data, registrations, follow-up figures or a patrol log."""
+    if kind == "demo":
+        return i18n.t("import.what.demo", lang)
+    return i18n.t(f"import.what.{layout if layout in ('followup', 'patrols') else 'registrations'}", lang)
+
+
+def history_table(batches: pd.DataFrame, lang: str = "nb") -> pd.DataFrame:
+    """``list_batches`` for people: what each import was, Norwegian headings and dates, newest first."""
+    def stamp(value) -> str:
+        return "" if pd.isna(value) else i18n.fmt_datetime(value, lang)
+
+    columns = ["rows_read", "rows_imported", "rows_rejected", "rows_duplicate"]
+    table = pd.DataFrame({
+        "id": batches["id"],
+        "what": [batch_what(k, layout, lang) for k, layout in zip(batches["kind"], batches["layout"])],
+        "source": batches["source_name"],
+        "created_at": [stamp(v) for v in batches["created_at"]],
+        **{c: batches[c] for c in columns},
+        "undone_at": [stamp(v) for v in batches["undone_at"]],
+    })
+    table = table.iloc[::-1].reset_index(drop=True)
+    return table.rename(columns={c: i18n.t(f"import.col.{c}", lang) for c in table.columns})
+
+
 def undo_batch(db: Database, batch_id: int) -> int:
     """Remove an import's registrations (or follow-up figures, or patrols) and rejected lines; returns the rows removed."""
     access.require("admin")

@@ -1,4 +1,5 @@
-"""Patrols and the staffing plan: the demo patrol log, importing a patrol log, and editing the plan.
+"""Patrols and the staffing plan: the demo patrol log and editing the plan (a team's own log is
+imported by :mod:`dashboard.patrol_import`).
 
 A patrol row says which team covered which field area from when to when, within one shift of the
 staffing plan (Europe/Oslo wall clock; a late shift ends after midnight and belongs to the day it

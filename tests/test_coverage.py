@@ -142,7 +142,10 @@ MONDAY_EVENING = _plan([(1, "evening", "18:00", "20:00", 1, 3)])  # two teams on
 
 
 def _patrols(*spans) -> pd.DataFrame:
-    return pd.DataFrame({"started_at": pd.to_datetime([s for s, _ in spans]), "ended_at": pd.to_datetime([e for _, e in spans])})
+    """Logged team-hours per start day, as the ``patrol_days`` query gives them."""
+    started, ended = pd.to_datetime([s for s, _ in spans]), pd.to_datetime([e for _, e in spans])
+    hours = pd.Series((ended - started).total_seconds() / 3600, index=started.normalize())
+    return hours.groupby(level=0).sum().rename_axis("day").reset_index(name="team_hours")
 
 
 def test_planned_vs_logged_per_week_and_month():
@@ -200,8 +203,11 @@ def test_patrol_hours_cuts_patrols_at_hours_and_period(fresh_db):
         ["a", 5, 21, 0.5], ["a", 5, 22, 1.0], ["a", 5, 23, 1.0]]  # Saturday 00–01 lies after the period
     both = queries.run(fresh_db, "patrol_hours", start_ts=datetime(2025, 1, 1), end_ts=datetime(2025, 2, 1), area_ids=[])
     assert both["team_hours"].sum() == pytest.approx(3.5 + 0.75)
-    log = queries.run(fresh_db, "patrol_log", start_ts=datetime(2025, 1, 10), end_ts=datetime(2025, 1, 11), area_ids=[])
-    assert list(log["team_hours"]) == [0.75, 3.5]
+    days = queries.run(fresh_db, "patrol_days", start_ts=datetime(2025, 1, 10), end_ts=datetime(2025, 1, 12), area_ids=[])
+    assert days["team_hours"].tolist() == [0.75 + 3.5]  # both started on the 10th; a late shift stays whole
+    assert days["day"].dt.date.tolist() == [date(2025, 1, 10)]
+    assert queries.run(fresh_db, "patrol_days", start_ts=datetime(2025, 1, 10), end_ts=datetime(2025, 1, 11),
+                       area_ids=["a"])["team_hours"].tolist() == [3.5]
 
 
 # --- the demo's coverage gap ------------------------------------------------------------------------

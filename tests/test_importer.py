@@ -12,6 +12,7 @@ import io
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -670,9 +671,15 @@ def test_cli_import_json_and_text(db, tmp_path, capsys):
     assert batches[1]["id"] == result["batch_id"] and batches[1]["source_name"] == "uke.csv"
     code, out, _ = run(capsys, "batches", "--db", db.path)
     assert code == 0 and "uke.csv" in out and "uke2.csv" in out
+    assert "Demodata" in out and "Registreringer" in out and re.search(r"\b\d\d\.\d\d\.\d{4} \d\d:\d\d\b", out)
+    history = import_store.history_table(import_store.list_batches(db), "nb")
+    assert list(history.columns) == ["Nr.", "Hva", "Fil", "Importert", "Rader lest", "Lagret", "Avvist",
+                                     "Duplikater", "Angret"]
+    assert history["Nr."].tolist() == [b["id"] for b in reversed(batches)]  # newest first
+    assert history["Hva"].tolist() == ["Registreringer", "Registreringer", "Demodata"]
 
     code, out, err = run(capsys, "undo", result["batch_id"], "--db", db.path)
-    assert code == 0 and f"Angret import nr. {result['batch_id']}: 1 registreringer fjernet." in out
+    assert code == 0 and f"Angret import nr. {result['batch_id']}: 1 rader fjernet." in out
     code, out, err = run(capsys, "undo", result["batch_id"], "--db", db.path)
     assert code == 1 and "allerede angret" in err and len(err.strip().splitlines()) == 1
 

@@ -58,8 +58,9 @@ st.dataframe(areas, hide_index=True, width="stretch", key="staffing_areas",
              column_config={c: st.column_config.NumberColumn(format="localized") for c in areas.columns[1:]})
 
 st.subheader(ctx.t("coverage.effort_heading"))
-log = ui.query("patrol_log", **period, area_ids=[])
-ui.show_chart(coverage.planned_vs_logged_chart(coverage.planned_vs_logged(plan, log, flt.start, flt.end), lang=lang),
+logged_days = ui.query("patrol_days", **period, area_ids=[])
+ui.show_chart(coverage.planned_vs_logged_chart(coverage.planned_vs_logged(plan, logged_days, flt.start, flt.end),
+                                               lang=lang),
               key="staffing_effort")
 st.caption(ctx.t("coverage.effort_help"))
 

@@ -74,11 +74,12 @@ with import_tab:
 # --- history ------------------------------------------------------------------------------------
 with history_tab:
     batches = import_store.list_batches(ctx.db)
-    st.dataframe(batches, hide_index=True, width="stretch")
+    st.dataframe(import_store.history_table(batches, lang), hide_index=True, width="stretch")
     file_batches = batches[(batches["kind"] == "file") & batches["undone_at"].isna()] if len(batches) else batches
     if len(file_batches):
         batch_id = st.selectbox(ctx.t("data.history.batch"), list(file_batches["id"]), key="history_batch",
-                                format_func=lambda i: f"{i}: {file_batches.set_index('id').at[i, 'source_name']}")
+                                format_func=lambda i: f"{i}: {file_batches.set_index('id').at[i, 'source_name']} "
+                                                      f"({import_store.batch_what('file', file_batches.set_index('id').at[i, 'layout'], lang)})")
         st.download_button(ctx.t("data.history.rejected"), import_store.rejected_rows_csv(ctx.db, batch_id),
                            file_name=exporters.safe_filename(f"avviste-rader-{batch_id}", ".csv"),
                            mime="text/csv", key="history_download")

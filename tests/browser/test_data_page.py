@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 
 import pytest
 
@@ -50,9 +51,15 @@ def contact_hits(tab) -> int:
     return int(metric_value(page, "Kontakt-treff").replace(" ", "") or 0)
 
 
-def grid_text(table) -> str:
-    """The cells of an st.dataframe (drawn on a canvas; its accessible table holds the text)."""
-    return " ".join(table.locator('[role="gridcell"], td, th').all_inner_texts()) or table.inner_text()
+def grid_text(table, timeout_s: float = 15) -> str:
+    """The cells of an st.dataframe (drawn on a canvas; its accessible table holds the text, filled a
+    moment after the grid appears)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        text = " ".join(table.locator('[role="gridcell"], td, th').all_inner_texts()) or table.inner_text()
+        if text.strip() or time.monotonic() > deadline:
+            return text
+        time.sleep(0.2)
 
 
 def test_upload_preview_import_and_undo(tab):
@@ -109,7 +116,7 @@ def test_upload_preview_import_and_undo(tab):
     assert undo.is_enabled()
     undo.click()
     tab.wait_idle()
-    page.get_by_text(f"Import nr. {batch} er angret ({TALLIES} tellinger fjernet).").wait_for(timeout=30_000)
+    page.get_by_text(f"Import nr. {batch} er angret ({TALLIES} rader fjernet).").wait_for(timeout=30_000)
     assert tab.exceptions() == []
 
     assert contact_hits(tab) == 0
