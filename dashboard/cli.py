@@ -375,18 +375,18 @@ def cmd_restore(args) -> int:
 # --- end backup and restore ---
 
 
-# --- follow-up and collaboration (dashboard/followup.py) ---
+# --- follow-up and collaboration (dashboard/followup.py, dashboard/followup_import.py) ---
 def cmd_followup_import(args) -> int:
-    from dashboard import followup
+    from dashboard import followup_import
 
     db = _ready(args)
     path = Path(args.file)
-    parsed = followup.parse_followup_file(_read_upload(path, followup.MAX_IMPORT_BYTES), path.name)
-    report = followup.commit_followup(db, parsed, strict=args.strict, dry_run=args.dry_run, source_name=path.name)
+    parsed = followup_import.parse_followup_file(_read_upload(path, followup_import.MAX_IMPORT_BYTES), path.name)
+    report = followup_import.commit_followup(db, parsed, strict=args.strict, dry_run=args.dry_run, source_name=path.name)
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False))
     else:
-        print("\n".join(followup.report_lines(report, path.name)))
+        print("\n".join(followup_import.report_lines(report, path.name)))
     if report.refused:
         if args.json:
             print(f"feltkart: {report.refused_reason}", file=sys.stderr)

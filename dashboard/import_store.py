@@ -222,9 +222,9 @@ def undo_batch(db: Database, batch_id: int) -> int:
         if undone_at is not None:
             raise FeltkartError("import.already_undone", batch=batch_id, at=undone_at.strftime("%d.%m.%Y %H:%M"))
         removed = int(con.execute("DELETE FROM contacts WHERE batch_id = $id", {"id": batch_id}).fetchall()[0][0])
-        from dashboard import followup, patrol_import  # here: both build on this module
+        from dashboard import followup_import, patrol_import  # here: both build on this module
 
-        removed += followup.delete_batch_rows(con, batch_id)  # a follow-up figures import is undone the same way
+        removed += followup_import.delete_batch_rows(con, batch_id)  # a follow-up figures import is undone the same way
         removed += patrol_import.delete_batch_rows(con, batch_id)  # and so is a patrol log import
         con.execute("DELETE FROM import_rejections WHERE batch_id = $id", {"id": batch_id})
         con.execute("UPDATE import_batches SET undone_at = $at WHERE id = $id", {"at": now_local(), "id": batch_id})

@@ -5,7 +5,7 @@ registrations by the hours teams were out, and until now those hours came only f
 generator (:mod:`dashboard.patrols`). A team that adopts Feltkart keeps its patrol log in a
 spreadsheet — which team covered which area when — and imports it here. Files are read like the
 other imports (:func:`dashboard.importer._read_table`, its date and time parsers and row errors),
-stored like the follow-up figures (:func:`dashboard.followup.commit_followup`: one transaction,
+stored like the follow-up figures (:func:`dashboard.followup_import.commit_followup`: one transaction,
 rejected lines kept in ``import_rejections``) and undone by :func:`dashboard.import_store.undo_batch`.
 
 Columns (the header may sit below a title; Norwegian or English names, case- and

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import REPO_DIR, access, followup, i18n, import_store
+from dashboard import REPO_DIR, access, followup, followup_import, i18n, import_store
 from dashboard.cli import main
 from dashboard.db import Database
 from dashboard.disclosure import SUPPRESSED
@@ -176,7 +176,8 @@ def test_summary_of_a_year_without_figures_names_the_years(demo_db, empty_db):
 
 def test_every_text_key_exists_in_both_languages():
     used = set()
-    for path in (REPO_DIR / "dashboard" / "followup.py", REPO_DIR / "dashboard" / "views" / "oppfolging.py"):
+    for path in (REPO_DIR / "dashboard" / "followup.py", REPO_DIR / "dashboard" / "followup_import.py",
+                 REPO_DIR / "dashboard" / "views" / "oppfolging.py"):
         used |= set(re.findall(r'"(followup\.[a-z_.]+[a-z_])"', path.read_text(encoding="utf-8")))
     used |= {f"followup.key.{k}" for k in followup.KEY_FIGURES}
     used |= {f"followup.funnel.{k}" for k in ("street_school_hits", "unique_youth", "referral_unique_youth")}
@@ -191,7 +192,7 @@ def test_every_text_key_exists_in_both_languages():
 # --- the import ---------------------------------------------------------------------------------
 
 def test_csv_in_windows_1252_with_bad_rows_reported(empty_db):
-    parsed = followup.parse_followup_file(_csv(GOOD_LINES + BAD_LINES), "oppfolging.csv", today=TODAY)
+    parsed = followup_import.parse_followup_file(_csv(GOOD_LINES + BAD_LINES), "oppfolging.csv", today=TODAY)
     assert parsed.rows_read == 11 and len(parsed.rows) == 7
     rows = parsed.rows.set_index(["month", "measure", "category"])["value"]
     assert rows[(date(2024, 1, 1), "conversations", "")] == 41 and rows[(date(2024, 2, 1), "conversations", "")] == 37
@@ -208,7 +209,7 @@ def test_csv_in_windows_1252_with_bad_rows_reported(empty_db):
     }
     assert any("Kommentar" in notice for notice in parsed.notices)  # free text is never read
 
-    report = followup.commit_followup(empty_db, parsed)
+    report = followup_import.commit_followup(empty_db, parsed)
     assert (report.rows_imported, report.rows_rejected, report.rows_duplicate) == (7, 4, 0)
     with empty_db.read() as con:
         kind, layout = con.execute("SELECT kind, layout FROM import_batches WHERE id = $id",
@@ -218,7 +219,7 @@ def test_csv_in_windows_1252_with_bad_rows_reported(empty_db):
     summary = followup.year_summary(empty_db, 2024)
     assert summary["conversations"] == 78 and summary["unique_youth"] == 60 and summary["outgoing"] == {"bup-dps": 2}
 
-    again = followup.commit_followup(empty_db, followup.parse_followup_file(_csv(GOOD_LINES + BAD_LINES),
+    again = followup_import.commit_followup(empty_db, followup_import.parse_followup_file(_csv(GOOD_LINES + BAD_LINES),
                                                                             "oppfolging.csv", today=TODAY))
     assert again.batch_id is None and again.rows_imported == 0 and again.rows_duplicate == 7
     assert len(_all_figures(empty_db)) == 7
@@ -230,10 +231,10 @@ def test_csv_in_windows_1252_with_bad_rows_reported(empty_db):
 
 
 def test_strict_refuses_and_dry_run_stores_nothing(empty_db):
-    parsed = followup.parse_followup_file(_csv(GOOD_LINES + BAD_LINES), "x.csv", today=TODAY)
-    strict = followup.commit_followup(empty_db, parsed, strict=True)
+    parsed = followup_import.parse_followup_file(_csv(GOOD_LINES + BAD_LINES), "x.csv", today=TODAY)
+    strict = followup_import.commit_followup(empty_db, parsed, strict=True)
     assert strict.refused and strict.batch_id is None
-    dry = followup.commit_followup(empty_db, followup.parse_followup_file(_csv(GOOD_LINES), "x.csv", today=TODAY),
+    dry = followup_import.commit_followup(empty_db, followup_import.parse_followup_file(_csv(GOOD_LINES), "x.csv", today=TODAY),
                                    dry_run=True)
     assert dry.rows_imported == 7 and dry.batch_id is None
     assert _all_figures(empty_db).empty
@@ -242,49 +243,49 @@ def test_strict_refuses_and_dry_run_stores_nothing(empty_db):
 def test_xlsx_with_english_headers_and_date_cells(empty_db):
     data = _xlsx([(datetime(2024, 1, 1), "conversations", None, 12), ("2024-02", "Follow-up conversations", None, 0),
                   (datetime(2024, 1, 1), "referral_out", "police", 3), ("2024-01", "group participations", "gaming", 8)])
-    parsed = followup.parse_followup_file(data, "figures.xlsx", today=TODAY)
+    parsed = followup_import.parse_followup_file(data, "figures.xlsx", today=TODAY)
     assert parsed.errors == []
     assert sorted(parsed.rows["value"]) == [0, 3, 8, 12]
-    assert followup.commit_followup(empty_db, parsed).rows_imported == 4
+    assert followup_import.commit_followup(empty_db, parsed).rows_imported == 4
     summary = followup.year_summary(empty_db, 2024)
     assert summary["outgoing"] == {"politi": 3} and summary["groups"]["gaming"]["participations"] == 8
 
 
 def test_another_value_for_a_stored_figure_is_rejected(empty_db):
-    first = followup.commit_followup(empty_db, followup.parse_followup_file(_csv(GOOD_LINES[:1]), "a.csv", today=TODAY))
+    first = followup_import.commit_followup(empty_db, followup_import.parse_followup_file(_csv(GOOD_LINES[:1]), "a.csv", today=TODAY))
     changed = [("2024-01", "Oppfølgingssamtaler", "", "44"), ("2024-04", "Oppfølgingssamtaler", "", "30")]
-    report = followup.commit_followup(empty_db, followup.parse_followup_file(_csv(changed), "b.csv", today=TODAY))
+    report = followup_import.commit_followup(empty_db, followup_import.parse_followup_file(_csv(changed), "b.csv", today=TODAY))
     assert (report.rows_imported, report.rows_rejected) == (1, 1)
     assert f"import nr. {first.batch_id}" in report.errors[0].message
     assert followup.year_summary(empty_db, 2024)["conversations"] == 71
-    strict = followup.commit_followup(empty_db, followup.parse_followup_file(_csv(changed[:1]), "c.csv", today=TODAY),
+    strict = followup_import.commit_followup(empty_db, followup_import.parse_followup_file(_csv(changed[:1]), "c.csv", today=TODAY),
                                       strict=True)
     assert strict.refused
 
 
 def test_files_refused_as_a_whole(empty_db):
     with pytest.raises(FeltkartError, match="mangler kolonnene måltall"):
-        followup.parse_followup_file("måned;antall\n2024-01;3\n".encode(), "x.csv", today=TODAY)
+        followup_import.parse_followup_file("måned;antall\n2024-01;3\n".encode(), "x.csv", today=TODAY)
     with pytest.raises(FeltkartError, match="tom"):
-        followup.parse_followup_file(b"", "x.csv", today=TODAY)
-    future = followup.parse_followup_file(_csv([("2027-01", "samtaler", "", "3")]), "x.csv", today=TODAY)
+        followup_import.parse_followup_file(b"", "x.csv", today=TODAY)
+    future = followup_import.parse_followup_file(_csv([("2027-01", "samtaler", "", "3")]), "x.csv", today=TODAY)
     assert "fram i tid" in future.errors[0].message
 
 
 def test_undo_through_import_store_hides_the_figures(empty_db):
-    report = followup.commit_followup(empty_db, followup.parse_followup_file(_csv(GOOD_LINES), "a.csv", today=TODAY))
+    report = followup_import.commit_followup(empty_db, followup_import.parse_followup_file(_csv(GOOD_LINES), "a.csv", today=TODAY))
     import_store.undo_batch(empty_db, report.batch_id)  # the generic undo, which does not know this table
     assert followup.years(empty_db).empty
-    again = followup.commit_followup(empty_db, followup.parse_followup_file(_csv(GOOD_LINES), "a.csv", today=TODAY))
+    again = followup_import.commit_followup(empty_db, followup_import.parse_followup_file(_csv(GOOD_LINES), "a.csv", today=TODAY))
     assert again.rows_imported == 7 and len(_all_figures(empty_db)) == 7  # the stale rows are gone
 
 
 def test_writes_need_a_role_and_are_audited(empty_db):
-    parsed = followup.parse_followup_file(_csv(GOOD_LINES), "a.csv", today=TODAY)
+    parsed = followup_import.parse_followup_file(_csv(GOOD_LINES), "a.csv", today=TODAY)
     with access.acting_as("partner@example.no", "reader"), pytest.raises(FeltkartError):
-        followup.commit_followup(empty_db, parsed)
+        followup_import.commit_followup(empty_db, parsed)
     with access.acting_as("medarbeider@example.no", "editor"):
-        report = followup.commit_followup(empty_db, parsed)
+        report = followup_import.commit_followup(empty_db, parsed)
         with pytest.raises(FeltkartError):
             import_store.undo_batch(empty_db, report.batch_id)  # undoing needs an admin
     import_store.undo_batch(empty_db, report.batch_id)
