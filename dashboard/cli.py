@@ -375,49 +375,47 @@ def cmd_restore(args) -> int:
 # --- end backup and restore ---
 
 
-# --- follow-up and collaboration (dashboard/followup.py, dashboard/followup_import.py) ---
-def cmd_followup_import(args) -> int:
-    from dashboard import followup_import
+# --- follow-up figures and the patrol log (dashboard/followup_import.py, dashboard/patrol_import.py) ---
+def _import_checked_file(args, parse, commit, summary_key: str) -> int:
+    """Read FILE, check it with ``parse(data, name)``, store it with ``commit`` and print the report."""
+    from dashboard.import_store import report_lines
+    from dashboard.importer import MAX_IMPORT_BYTES
 
     db = _ready(args)
     path = Path(args.file)
-    parsed = followup_import.parse_followup_file(_read_upload(path, followup_import.MAX_IMPORT_BYTES), path.name)
-    report = followup_import.commit_followup(db, parsed, strict=args.strict, dry_run=args.dry_run, source_name=path.name)
+    parsed = parse(db, _read_upload(path, MAX_IMPORT_BYTES), path.name)
+    report = commit(db, parsed, strict=args.strict, dry_run=args.dry_run, source_name=path.name)
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False))
     else:
-        print("\n".join(followup_import.report_lines(report, path.name)))
+        print("\n".join(report_lines(report, path.name, summary_key)))
     if report.refused:
         if args.json:
             print(f"feltkart: {report.refused_reason}", file=sys.stderr)
         return 1
     return 0
+
+
+def cmd_followup_import(args) -> int:
+    from dashboard import followup_import
+
+    return _import_checked_file(args, lambda db, data, name: followup_import.parse_followup_file(data, name),
+                                followup_import.commit_followup, "followup.import_summary")
+
+
+def cmd_patrols_import(args) -> int:
+    from dashboard import patrol_import
+
+    def parse(db, data, name):
+        return patrol_import.parse_patrol_file(data, name, patrol_import.PatrolReference.from_database(db))
+
+    return _import_checked_file(args, parse, patrol_import.commit_patrols, "patrols.import_summary")
 
 
 def cmd_followup_summary(args) -> int:
     from dashboard import followup
 
     return _print_summary(followup.year_summary(_ready(args), args.year), args.json)
-
-
-# --- patrol log import (dashboard/patrol_import.py) ---
-def cmd_patrols_import(args) -> int:
-    from dashboard import patrol_import
-
-    db = _ready(args)
-    path = Path(args.file)
-    parsed = patrol_import.parse_patrol_file(_read_upload(path, patrol_import.MAX_IMPORT_BYTES), path.name,
-                                             patrol_import.PatrolReference.from_database(db))
-    report = patrol_import.commit_patrols(db, parsed, strict=args.strict, dry_run=args.dry_run, source_name=path.name)
-    if args.json:
-        print(json.dumps(report.as_json(), ensure_ascii=False))
-    else:
-        print("\n".join(patrol_import.report_lines(report, path.name)))
-    if report.refused:
-        if args.json:
-            print(f"feltkart: {report.refused_reason}", file=sys.stderr)
-        return 1
-    return 0
 
 
 def _datetime(text: str) -> datetime:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,8 +17,8 @@ from datetime import date, datetime
 import pandas as pd
 from babel.dates import get_month_names
 
-from dashboard import access, audit, i18n
-from dashboard.db import OSLO, Database, bump_data_version, now_local
+from dashboard import i18n
+from dashboard.db import OSLO, Database
 from dashboard.errors import FeltkartError
 from dashboard.followup import (
     FIGURE_COLUMNS,
@@ -33,7 +32,7 @@ from dashboard.followup import (
 
 # Private helpers of import_store and importer are reused on purpose, so that every import reads
 # files and keeps rejected lines the same way.
-from dashboard.import_store import ImportReport, _insert_rejections
+from dashboard.import_store import ImportReport, commit_checked_file
 from dashboard.importer import (
     COMMENT_COLUMNS,
     HEADER_SEARCH_ROWS,
@@ -352,13 +351,6 @@ def parse_followup_file(data: bytes, name: str, *, today: date | None = None) ->
                           duplicates)
 
 
-def _live_batch_of_file(con, file_sha256: str):
-    rows = con.execute(
-        "SELECT id, created_at FROM import_batches WHERE kind = 'file' AND layout = $layout AND file_sha256 = $sha "
-        "AND undone_at IS NULL ORDER BY id LIMIT 1", {"layout": LAYOUT, "sha": file_sha256}).fetchall()
-    return rows[0] if rows else None
-
-
 # Figures of a batch undone by import_store.undo_batch (which does not know this table yet) are
 # ignored everywhere and removed by the next follow-up import.
 _LIVE = "f.batch_id NOT IN (SELECT id FROM import_batches WHERE undone_at IS NOT NULL)"
@@ -404,89 +396,22 @@ def _split(parsed: ParsedFollowup, stored: dict) -> tuple[pd.DataFrame, int, lis
 
 def commit_followup(db: Database, parsed: ParsedFollowup, strict: bool = False, dry_run: bool = False,
                     source_name: str | None = None) -> ImportReport:
-    """Store a parsed file in one transaction (batch, figures, rejected lines, data version).
+    """Store a parsed file in one transaction (:func:`dashboard.import_store.commit_checked_file`).
 
-    Re-importing adds nothing: a figure already stored with the same value is a duplicate; the
-    same file again (import not undone) creates no batch. A line giving another value for a stored
-    figure is rejected (undo the import that stored it first). ``strict``: any rejected line
-    refuses the whole file; ``dry_run``: count what would happen without writing.
+    A figure already stored with the same value is a duplicate; a line giving another value for a
+    stored figure is rejected (undo the import that stored it first).
     """
-    report = ImportReport(None, parsed.rows_read, 0, len(parsed.rejected), parsed.duplicates_in_file,
-                          parsed.errors, list(parsed.notices))
-    if strict and parsed.errors:
-        report.refused, report.refused_reason = True, i18n.t("import.strict_refused", n=len(parsed.errors))
-        return report
-    if not dry_run:
-        access.require("editor")  # as for registration imports
-    opened = db.read() if dry_run else db.write()
-    with opened as con:
-        earlier = _live_batch_of_file(con, parsed.file_sha256)
-        new, duplicates, conflicts = _split(parsed, _stored(con, parsed.rows))
-        report.rows_duplicate = duplicates + parsed.duplicates_in_file
-        if earlier and new.empty:
-            report.rows_rejected, report.errors = 0, []
-            report.rows_duplicate = len(parsed.rows) + parsed.duplicates_in_file
-            report.notices.append(i18n.t("import.notice.same_file", batch=earlier[0],
-                                         at=earlier[1].strftime("%d.%m.%Y %H:%M")))
-            return report
-        rejected = parsed.rejected + conflicts
-        report.rows_rejected = len(rejected)
-        report.errors = [e for row in rejected for e in row.errors]
-        if strict and conflicts:
-            report.refused, report.refused_reason = True, i18n.t("import.strict_refused", n=len(report.errors))
-            return report
-        report.rows_imported = len(new)
-        if dry_run:
-            report.notices.append(i18n.t("import.dry_run"))
-            return report
-        if new.empty and not rejected:
-            if len(parsed.rows):
-                report.notices.append(i18n.t("followup.notice.nothing_new"))
-            return report
+    def insert(con, new: pd.DataFrame, batch_id: int) -> None:
         con.execute("DELETE FROM followup_figures f WHERE NOT (" + _LIVE + ")")
-        batch_id = int(con.execute(
-            "INSERT INTO import_batches (kind, source_name, file_sha256, created_at, layout, notices, rows_read, "
-            "rows_imported, rows_rejected, rows_duplicate) VALUES ('file', $name, $sha, $at, $layout, $notices, $read, "
-            "$imported, $rejected, $duplicate) RETURNING id",
-            {"name": source_name or parsed.file_name, "sha": parsed.file_sha256, "at": now_local(), "layout": LAYOUT,
-             "notices": json.dumps(report.notices, ensure_ascii=False), "read": report.rows_read,
-             "imported": report.rows_imported, "rejected": report.rows_rejected, "duplicate": report.rows_duplicate},
-        ).fetchall()[0][0])
-        if not new.empty:
-            insert_figures(con, new, batch_id)
-        _insert_rejections(con, _Rejections(rejected), batch_id)
-        audit.record(con, "followup.import", f"batch:{batch_id}", after=report.as_json() | {"file": parsed.file_name})
-        bump_data_version(con)
-        report.batch_id = batch_id
-    return report
+        insert_figures(con, new, batch_id)
 
-
-@dataclass
-class _Rejections:
-    """What import_store's rejection writer reads from a parsed file."""
-
-    rejected: list[RejectedRow]
+    return commit_checked_file(db, parsed, layout=LAYOUT, split=lambda con, p: _split(p, _stored(con, p.rows)),
+                               insert=insert, audit_action="followup.import",
+                               nothing_new_key="followup.notice.nothing_new", strict=strict, dry_run=dry_run,
+                               source_name=source_name)
 
 
 def delete_batch_rows(con, batch_id: int) -> int:
     """Remove a batch's follow-up figures inside the caller's transaction; returns how many.
     :func:`dashboard.import_store.undo_batch` calls it, so one undo serves both kinds of import."""
     return int(con.execute("DELETE FROM followup_figures WHERE batch_id = $id", {"id": batch_id}).fetchall()[0][0])
-
-
-
-def report_lines(report: ImportReport, file_name: str, max_errors: int = 20) -> list[str]:
-    """The human summary the CLI prints for a follow-up import."""
-    fmt = i18n.fmt_int
-    lines = [i18n.t("import.refused", reason=report.refused_reason)] if report.refused else []
-    lines.append(i18n.t("followup.import_summary", file=file_name, read=fmt(report.rows_read),
-                        imported=fmt(report.rows_imported), rejected=fmt(report.rows_rejected),
-                        duplicate=fmt(report.rows_duplicate)))
-    if report.batch_id is not None:
-        lines.append(i18n.t("import.saved_as", batch=report.batch_id))
-    lines += [f"• {notice}" for notice in report.notices]
-    lines += [i18n.t("import.error_line", line=e.line, column=e.column, value=e.value, message=e.message)
-              for e in report.errors[:max_errors]]
-    if len(report.errors) > max_errors:
-        lines.append(i18n.t("import.more_errors", n=len(report.errors) - max_errors))
-    return lines

@@ -31,7 +31,13 @@ import pandas as pd
 from dashboard import access, audit, exporters, i18n
 from dashboard.db import Database, bump_data_version, now_local
 from dashboard.errors import FeltkartError
-from dashboard.importer import CONTACT_COLUMNS, ERRORS_COLUMN, ParsedImport, RowError
+from dashboard.importer import (
+    CONTACT_COLUMNS,
+    ERRORS_COLUMN,
+    ParsedImport,
+    RejectedRow,
+    RowError,
+)
 
 PAUSE_BEFORE_COMMIT_ENV = "FELTKART_TEST_PAUSE_BEFORE_COMMIT_S"  # test hook: see _pause_before_commit
 BEFORE_COMMIT_MARKER = "FELTKART-IMPORT-BEFORE-COMMIT"
@@ -63,10 +69,11 @@ def _pause_before_commit() -> None:
         time.sleep(float(seconds))
 
 
-def _live_batch_of_file(con, file_sha256: str):
+def _live_batch_of_file(con, file_sha256: str, layout: str | None = None):
+    """(id, created_at) of an import of this file that is not undone, or None."""
     rows = con.execute(
         "SELECT id, created_at FROM import_batches WHERE kind = 'file' AND file_sha256 = $sha AND undone_at IS NULL "
-        "ORDER BY id LIMIT 1", {"sha": file_sha256}).fetchall()
+        "AND ($layout IS NULL OR layout = $layout) ORDER BY id LIMIT 1", {"sha": file_sha256, "layout": layout}).fetchall()
     return rows[0] if rows else None
 
 
@@ -209,6 +216,96 @@ def history_table(batches: pd.DataFrame, lang: str = "nb") -> pd.DataFrame:
     return table.rename(columns={c: i18n.t(f"import.col.{c}", lang) for c in table.columns})
 
 
+def commit_checked_file(db: Database, parsed, *, layout: str, split, insert, audit_action: str,
+                        nothing_new_key: str, strict: bool = False, dry_run: bool = False,
+                        source_name: str | None = None) -> ImportReport:
+    """Store a checked file of aggregated rows (follow-up figures, patrols) in one transaction:
+    batch, rows, rejected lines, audit row and data version — the rules both imports share.
+
+    ``parsed`` has the parsed file's ``file_name``, ``file_sha256``, ``rows_read``, ``rows``,
+    ``rejected``, ``errors``, ``notices`` and ``duplicates_in_file``. ``split(con, parsed)`` returns
+    the rows to insert, how many are stored already and the lines that conflict with stored rows;
+    ``insert(con, rows, batch_id)`` writes the rows.
+
+    Re-importing adds nothing: stored rows are duplicates, and the same file again (import not
+    undone) creates no batch. ``strict``: any rejected line refuses the whole file; ``dry_run``:
+    count what would happen without writing. Writing needs an editor.
+    """
+    report = ImportReport(None, parsed.rows_read, 0, len(parsed.rejected), parsed.duplicates_in_file,
+                          parsed.errors, list(parsed.notices))
+    if strict and parsed.errors:
+        report.refused, report.refused_reason = True, i18n.t("import.strict_refused", n=len(parsed.errors))
+        return report
+    if not dry_run:
+        access.require("editor")  # as for registration imports
+    opened = db.read() if dry_run else db.write()
+    with opened as con:
+        earlier = _live_batch_of_file(con, parsed.file_sha256, layout)
+        new, duplicates, conflicts = split(con, parsed)
+        report.rows_duplicate = duplicates + parsed.duplicates_in_file
+        if earlier and new.empty:
+            report.rows_rejected, report.errors = 0, []
+            report.rows_duplicate = len(parsed.rows) + parsed.duplicates_in_file
+            report.notices.append(i18n.t("import.notice.same_file", batch=earlier[0],
+                                         at=earlier[1].strftime("%d.%m.%Y %H:%M")))
+            return report
+        rejected = parsed.rejected + conflicts
+        report.rows_rejected = len(rejected)
+        report.errors = [e for row in rejected for e in row.errors]
+        if strict and conflicts:
+            report.refused, report.refused_reason = True, i18n.t("import.strict_refused", n=len(report.errors))
+            return report
+        report.rows_imported = len(new)
+        if dry_run:
+            report.notices.append(i18n.t("import.dry_run"))
+            return report
+        if new.empty and not rejected:
+            if len(parsed.rows):
+                report.notices.append(i18n.t(nothing_new_key))
+            return report
+        batch_id = int(con.execute(
+            "INSERT INTO import_batches (kind, source_name, file_sha256, created_at, layout, notices, rows_read, "
+            "rows_imported, rows_rejected, rows_duplicate) VALUES ('file', $name, $sha, $at, $layout, $notices, $read, "
+            "$imported, $rejected, $duplicate) RETURNING id",
+            {"name": source_name or parsed.file_name, "sha": parsed.file_sha256, "at": now_local(), "layout": layout,
+             "notices": json.dumps(report.notices, ensure_ascii=False), "read": report.rows_read,
+             "imported": report.rows_imported, "rejected": report.rows_rejected, "duplicate": report.rows_duplicate},
+        ).fetchall()[0][0])
+        if not new.empty:
+            insert(con, new, batch_id)
+        _insert_rejections(con, _Rejected(rejected), batch_id)
+        audit.record(con, audit_action, f"batch:{batch_id}", after=report.as_json() | {"file": parsed.file_name})
+        bump_data_version(con)
+        report.batch_id = batch_id
+    return report
+
+
+@dataclass
+class _Rejected:
+    """What the rejection writer reads: the rejected lines."""
+
+    rejected: list[RejectedRow]
+
+
+def report_lines(report: ImportReport, file_name: str, summary_key: str, max_errors: int = 20) -> list[str]:
+    """The human summary the command line prints for a follow-up or patrol import
+    (``summary_key`` names the first line's text: read, imported, rejected, duplicate)."""
+    fmt = i18n.fmt_int
+    lines = [i18n.t("import.refused", reason=report.refused_reason)] if report.refused else []
+    lines.append(i18n.t(summary_key, file=file_name, read=fmt(report.rows_read), imported=fmt(report.rows_imported),
+                        rejected=fmt(report.rows_rejected), duplicate=fmt(report.rows_duplicate)))
+    if report.batch_id is not None:
+        lines.append(i18n.t("import.saved_as", batch=report.batch_id))
+        if report.rows_rejected:
+            lines.append(i18n.t("import.rejected_kept", batch=report.batch_id))
+    lines += [f"• {notice}" for notice in report.notices]
+    lines += [i18n.t("import.error_line", line=e.line, column=e.column, value=e.value, message=e.message)
+              for e in report.errors[:max_errors]]
+    if len(report.errors) > max_errors:
+        lines.append(i18n.t("import.more_errors", n=len(report.errors) - max_errors))
+    return lines
+
+
 def undo_batch(db: Database, batch_id: int) -> int:
     """Remove an import's registrations (or follow-up figures, or patrols) and rejected lines; returns the rows removed."""
     access.require("admin")
@@ -222,7 +319,10 @@ def undo_batch(db: Database, batch_id: int) -> int:
         if undone_at is not None:
             raise FeltkartError("import.already_undone", batch=batch_id, at=undone_at.strftime("%d.%m.%Y %H:%M"))
         removed = int(con.execute("DELETE FROM contacts WHERE batch_id = $id", {"id": batch_id}).fetchall()[0][0])
-        from dashboard import followup_import, patrol_import  # here: both build on this module
+        from dashboard import (  # here: both build on this module
+            followup_import,
+            patrol_import,
+        )
 
         removed += followup_import.delete_batch_rows(con, batch_id)  # a follow-up figures import is undone the same way
         removed += patrol_import.delete_batch_rows(con, batch_id)  # and so is a patrol log import

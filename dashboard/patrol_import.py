@@ -24,20 +24,18 @@ area is rejected as a conflict, so no team-hour is counted twice.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
-from dashboard import access, audit, calendar_no, i18n, queries
-from dashboard.db import OSLO, Database, bump_data_version, now_local
+from dashboard import calendar_no, i18n, queries
+from dashboard.db import OSLO, Database
 from dashboard.errors import FeltkartError
-from dashboard.import_store import ImportReport, _insert_rejections
+from dashboard.import_store import ImportReport, commit_checked_file
 from dashboard.importer import (
     COMMENT_COLUMNS,
     HEADER_SEARCH_ROWS,
@@ -422,13 +420,6 @@ def parse_patrol_file(data: bytes, name: str, reference: PatrolReference, *,
 
 # --- storing it ----------------------------------------------------------------------------------
 
-def _live_batch_of_file(con, file_sha256: str):
-    rows = con.execute(
-        "SELECT id, created_at FROM import_batches WHERE kind = 'file' AND layout = $layout AND file_sha256 = $sha "
-        "AND undone_at IS NULL ORDER BY id LIMIT 1", {"layout": LAYOUT, "sha": file_sha256}).fetchall()
-    return rows[0] if rows else None
-
-
 def _stored(con, rows: pd.DataFrame) -> dict[tuple[str, str], list[tuple[datetime, datetime, str, int]]]:
     """Stored patrols in the rows' areas and time span: (folded team, area) -> [(start, end, hash, batch)].
     The hash is computed here, so demo patrols (stored without one) compare too."""
@@ -471,64 +462,22 @@ def _split(parsed: ParsedPatrols, stored: dict) -> tuple[pd.DataFrame, int, list
 
 def commit_patrols(db: Database, parsed: ParsedPatrols, strict: bool = False, dry_run: bool = False,
                    source_name: str | None = None) -> ImportReport:
-    """Store a parsed patrol log in one transaction (batch, patrols, rejected lines, data version).
+    """Store a parsed patrol log in one transaction (:func:`dashboard.import_store.commit_checked_file`).
 
-    Re-importing adds nothing: a patrol already stored is a duplicate; the same file again (import
-    not undone) creates no batch. A line overlapping a stored patrol of the same team in the same
-    area is rejected (undo the import that stored it first). ``strict``: any rejected line refuses
-    the whole file; ``dry_run``: count what would happen without writing. Needs an editor.
+    A patrol already stored is a duplicate; a line overlapping a stored patrol of the same team in
+    the same area is rejected (undo the import that stored it first). Needs an editor.
     """
-    report = ImportReport(None, parsed.rows_read, 0, len(parsed.rejected), parsed.duplicates_in_file,
-                          parsed.errors, list(parsed.notices))
-    if strict and parsed.errors:
-        report.refused, report.refused_reason = True, i18n.t("import.strict_refused", n=len(parsed.errors))
-        return report
-    if not dry_run:
-        access.require("editor")  # as for registration imports
-    opened = db.read() if dry_run else db.write()
-    with opened as con:
-        earlier = _live_batch_of_file(con, parsed.file_sha256)
-        new, duplicates, conflicts = _split(parsed, _stored(con, parsed.rows))
-        report.rows_duplicate = duplicates + parsed.duplicates_in_file
-        if earlier and new.empty:
-            report.rows_rejected, report.errors = 0, []
-            report.rows_duplicate = len(parsed.rows) + parsed.duplicates_in_file
-            report.notices.append(i18n.t("import.notice.same_file", batch=earlier[0],
-                                         at=earlier[1].strftime("%d.%m.%Y %H:%M")))
-            return report
-        rejected = parsed.rejected + conflicts
-        report.rows_rejected = len(rejected)
-        report.errors = [e for row in rejected for e in row.errors]
-        if strict and conflicts:
-            report.refused, report.refused_reason = True, i18n.t("import.strict_refused", n=len(report.errors))
-            return report
-        report.rows_imported = len(new)
-        if dry_run:
-            report.notices.append(i18n.t("import.dry_run"))
-            return report
-        if new.empty and not rejected:
-            if len(parsed.rows):
-                report.notices.append(i18n.t("patrols.notice.nothing_new"))
-            return report
-        batch_id = int(con.execute(
-            "INSERT INTO import_batches (kind, source_name, file_sha256, created_at, layout, notices, rows_read, "
-            "rows_imported, rows_rejected, rows_duplicate) VALUES ('file', $name, $sha, $at, $layout, $notices, $read, "
-            "$imported, $rejected, $duplicate) RETURNING id",
-            {"name": source_name or parsed.file_name, "sha": parsed.file_sha256, "at": now_local(), "layout": LAYOUT,
-             "notices": json.dumps(report.notices, ensure_ascii=False), "read": report.rows_read,
-             "imported": report.rows_imported, "rejected": report.rows_rejected, "duplicate": report.rows_duplicate},
-        ).fetchall()[0][0])
-        if not new.empty:
-            con.register("incoming_patrols", new[PATROL_COLUMNS].drop(columns="source_line").assign(batch_id=batch_id))
-            try:
-                con.execute("INSERT INTO patrols BY NAME SELECT * FROM incoming_patrols")
-            finally:
-                con.unregister("incoming_patrols")
-        _insert_rejections(con, dataclasses.replace(parsed, rejected=rejected), batch_id)
-        audit.record(con, "patrols.import", f"batch:{batch_id}", after=report.as_json() | {"file": parsed.file_name})
-        bump_data_version(con)
-        report.batch_id = batch_id
-    return report
+    def insert(con, new: pd.DataFrame, batch_id: int) -> None:
+        con.register("incoming_patrols", new[PATROL_COLUMNS].drop(columns="source_line").assign(batch_id=batch_id))
+        try:
+            con.execute("INSERT INTO patrols BY NAME SELECT * FROM incoming_patrols")
+        finally:
+            con.unregister("incoming_patrols")
+
+    return commit_checked_file(db, parsed, layout=LAYOUT, split=lambda con, p: _split(p, _stored(con, p.rows)),
+                               insert=insert, audit_action="patrols.import",
+                               nothing_new_key="patrols.notice.nothing_new", strict=strict, dry_run=dry_run,
+                               source_name=source_name)
 
 
 def delete_batch_rows(con, batch_id: int) -> int:
@@ -538,25 +487,6 @@ def delete_batch_rows(con, batch_id: int) -> int:
 
 
 # --- showing it ----------------------------------------------------------------------------------
-
-def report_lines(report: ImportReport, file_name: str, max_errors: int = 20) -> list[str]:
-    """The human summary the CLI prints for a patrol log import."""
-    fmt = i18n.fmt_int
-    lines = [i18n.t("import.refused", reason=report.refused_reason)] if report.refused else []
-    lines.append(i18n.t("patrols.import_summary", file=file_name, read=fmt(report.rows_read),
-                        imported=fmt(report.rows_imported), rejected=fmt(report.rows_rejected),
-                        duplicate=fmt(report.rows_duplicate)))
-    if report.batch_id is not None:
-        lines.append(i18n.t("import.saved_as", batch=report.batch_id))
-        if report.rows_rejected:
-            lines.append(i18n.t("import.rejected_kept", batch=report.batch_id))
-    lines += [f"• {notice}" for notice in report.notices]
-    lines += [i18n.t("import.error_line", line=e.line, column=e.column, value=e.value, message=e.message)
-              for e in report.errors[:max_errors]]
-    if len(report.errors) > max_errors:
-        lines.append(i18n.t("import.more_errors", n=len(report.errors) - max_errors))
-    return lines
-
 
 def preview_table(rows: pd.DataFrame, area_names: dict[str, str], lang: str = "nb", limit: int = 200) -> pd.DataFrame:
     """Parsed patrols for the upload preview, with the page's column names and labels."""
