@@ -3,12 +3,10 @@ import of monthly figures (CSV/XLSX, row-level errors, idempotency, undo), the C
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from datetime import date, datetime
 
-import openpyxl
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -20,6 +18,7 @@ from dashboard.disclosure import SUPPRESSED
 from dashboard.errors import FeltkartError
 
 from .conftest import DEMO_UNTIL
+from .spreadsheets import xlsx_bytes
 
 TODAY = date(2026, 11, 27)
 
@@ -65,14 +64,7 @@ def _csv(lines, header=("Måned", "Måltall", "Tjeneste", "Antall", "Kommentar")
 
 
 def _xlsx(rows, header=("Month", "Measure", "Service", "Count")) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append(list(row))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(rows, header=header)
 
 
 @pytest.fixture

@@ -40,6 +40,7 @@ from dashboard.import_store import (
     undo_batch,
 )
 from dashboard.importer import PlaceIndex, parse_file
+from tests import spreadsheets
 
 TODAY = date(2026, 11, 27)
 REPO = Path(__file__).resolve().parents[1]
@@ -78,16 +79,7 @@ def csv_bytes(rows, sep=";", encoding="cp1252", bom=False) -> bytes:
 
 
 def xlsx_bytes(rows, extra_sheet: bool = False) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Registreringer"
-    for row in rows:
-        sheet.append(row)
-    if extra_sheet:
-        book.create_sheet("Notater").append(["Fritt notat"])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.xlsx_bytes(rows, sheet_title="Registreringer", extra_sheet=extra_sheet)
 
 
 def parse(data: bytes, name: str, places: PlaceIndex, **kwargs):

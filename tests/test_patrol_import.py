@@ -4,13 +4,11 @@ idempotency, conflicts, undo, roles, the CLI and the upload on /bemanning."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import shutil
 from datetime import date, datetime, time
 
-import openpyxl
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -21,6 +19,7 @@ from dashboard.cli import main
 from dashboard.db import Database
 from dashboard.errors import FeltkartError
 from dashboard.places import load_bundled, replace_places
+from tests.spreadsheets import xlsx_bytes
 
 TODAY = date(2026, 11, 27)
 STAFF_NAME = "Kari Nordmann"
@@ -44,15 +43,7 @@ def _csv(lines, header=("Dato", "Fra", "Til", "Område", "Lag", "Kommentar", "An
 
 
 def _xlsx(rows, header=("Date", "From", "To", "Area", "Team", "Shift")) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["Patrol log"])
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append(list(row))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(rows, header=header, title_line="Patrol log")
 
 
 @pytest.fixture
