@@ -19,7 +19,6 @@ from babel.dates import get_month_names
 
 from dashboard import i18n
 from dashboard.db import OSLO, Database
-from dashboard.errors import FeltkartError
 from dashboard.followup import (
     FIGURE_COLUMNS,
     GROUP_TYPES,
@@ -29,23 +28,18 @@ from dashboard.followup import (
     _year_measure,
     insert_figures,
 )
-
-# Private helpers of import_store and importer are reused on purpose, so that every import reads
-# files and keeps rejected lines the same way.
 from dashboard.import_store import ImportReport, commit_checked_file
 from dashboard.importer import (
-    COMMENT_COLUMNS,
-    HEADER_SEARCH_ROWS,
-    MAX_IMPORT_BYTES,
-    SILENT_COLUMNS,
     RejectedRow,
     RowError,
     _parse_count,
     _parse_date,
-    _quote,
-    _read_table,
     fold,
 )
+
+# Private helpers of import_store and importer are reused on purpose, so that every import reads
+# files and keeps rejected lines the same way.
+from dashboard.upload_table import Columns, read_upload_table
 
 LAYOUT = "followup"  # import_batches.layout of a follow-up import (kind stays 'file')
 FIRST_YEAR = 2000
@@ -70,7 +64,8 @@ COLUMN_ALIASES = _alias_map({
     "value": ("antall", "count", "value", "verdi", "number", "n"),
 })
 COLUMN_LABELS = {"month": "måned", "measure": "måltall", "category": "kategori", "value": "antall"}
-REQUIRED_COLUMNS = ("month", "measure", "value")
+COLUMNS = Columns(key=_key, aliases=COLUMN_ALIASES, labels=COLUMN_LABELS, required=("month", "measure", "value"),
+                  missing_error="followup.missing_columns", header_only_error="followup.header_only")
 
 MEASURE_ALIASES = _alias_map({
     "conversations": ("samtaler", "oppfølgingssamtaler", "individuelle oppfølgingssamtaler", "follow-up conversations",
@@ -182,43 +177,6 @@ def _suggest(text: str, aliases: dict[str, str], labels: dict[str, str]) -> str:
     return ", ".join(f"«{name}»" for name in found)
 
 
-def _find_header(records) -> int | None:
-    seen = 0
-    for index, (_, cells) in enumerate(records):
-        if not any(cells):
-            continue
-        if sum(_key(c) in COLUMN_ALIASES for c in cells) >= 2:
-            return index
-        seen += 1
-        if seen >= HEADER_SEARCH_ROWS:
-            break
-    return None
-
-
-def _classify(headers: list[str], file_name: str) -> tuple[dict[str, int], list[str], list[str]]:
-    fields: dict[str, list[int]] = {}
-    comments, unknown = [], []
-    for index, header in enumerate(headers):
-        key = _key(header)
-        if not key or fold(header) in SILENT_COLUMNS:
-            continue
-        if key in COLUMN_ALIASES:
-            fields.setdefault(COLUMN_ALIASES[key], []).append(index)
-        elif fold(header) in COMMENT_COLUMNS:
-            comments.append(header)
-        else:
-            unknown.append(header)
-    for name, indexes in fields.items():
-        if len(indexes) > 1:
-            raise FeltkartError("import.duplicate_column", columns=_quote(headers[i] for i in indexes),
-                                field=COLUMN_LABELS[name])
-    missing = [COLUMN_LABELS[name] for name in REQUIRED_COLUMNS if name not in fields]
-    if missing:
-        raise FeltkartError("followup.missing_columns", file=file_name, missing=", ".join(missing),
-                            found=_quote(h for h in headers if h) or "–")
-    return {name: indexes[0] for name, indexes in fields.items()}, comments, unknown
-
-
 def _check_category(measure: str, text: str):
     """(category, None) or (None, error) for a category cell given the row's measure."""
     kind = MEASURES[measure].category
@@ -256,30 +214,10 @@ def parse_followup_file(data: bytes, name: str, *, today: date | None = None) ->
     >>> parsed.rows[["measure", "value"]].values.tolist()
     [['conversations', 41]]
     """
-    if len(data) > MAX_IMPORT_BYTES:
-        raise FeltkartError("import.too_large", file=name, size=round(len(data) / (1024 * 1024), 1),
-                            max=MAX_IMPORT_BYTES // (1024 * 1024))
-    if not data.strip(b" \t\r\n\xef\xbb\xbf;,"):
-        raise FeltkartError("import.empty", file=name)
     today = today or datetime.now(OSLO).date()
     this_month = date(today.year, today.month, 1)
-    records, notices = _read_table(data, name)
-    header_at = _find_header(records)
-    if header_at is None:
-        header_at = next((i for i, (_, cells) in enumerate(records) if any(cells)), None)
-        if header_at is None:
-            raise FeltkartError("import.empty", file=name)
-    header_line, headers = records[header_at]
-    fields, comments, unknown = _classify(headers, name)
-    body = [(n, cells) for n, cells in records[header_at + 1:] if any(cells)]
-    if not body:
-        raise FeltkartError("followup.header_only", file=name)
-    if header_line > 1 and any(any(c) for _, c in records[:header_at]):
-        notices.append(i18n.t("import.notice.header_line", line=header_line))
-    if comments:
-        notices.append(i18n.t("import.notice.comments_dropped", columns=_quote(comments)))
-    if unknown:
-        notices.append(i18n.t("import.notice.unknown_dropped", columns=_quote(unknown)))
+    table = read_upload_table(data, name, COLUMNS)
+    headers, fields, body, notices = table.headers, table.fields, table.body, table.notices
 
     measure_labels = {k: m.nb for k, m in MEASURES.items()}
     kept, rejected, seen, duplicates = [], [], {}, 0

@@ -34,14 +34,9 @@ import pandas as pd
 
 from dashboard import calendar_no, i18n, queries
 from dashboard.db import OSLO, Database
-from dashboard.errors import FeltkartError
 from dashboard.import_store import ImportReport, commit_checked_file
 from dashboard.importer import (
-    COMMENT_COLUMNS,
-    HEADER_SEARCH_ROWS,
-    MAX_IMPORT_BYTES,
     MAX_TEAM_CHARS,
-    SILENT_COLUMNS,
     SUGGEST_CUTOFF,
     RejectedRow,
     RowError,
@@ -50,10 +45,10 @@ from dashboard.importer import (
     _parse_time,
     _place_key,
     _quote,
-    _read_table,
     fold,
 )
 from dashboard.patrols import SHIFTS, plan_windows
+from dashboard.upload_table import Columns, read_upload_table
 
 LAYOUT = "patrols"  # import_batches.layout of a patrol log import (kind stays 'file')
 MAX_PATROL_HOURS = 16  # a longer "patrol" is a typing error (or two shifts in one line)
@@ -88,6 +83,9 @@ STAFF_COLUMNS = frozenset(_key(c) for c in (
     "ansatt", "ansatte", "medarbeider", "medarbeidere", "feltarbeider", "feltarbeidere", "deltakere", "deltagere",
     "personale", "personer", "person", "bemanning", "vaktleder", "initialer", "hvem", "staff", "employee",
     "employees", "worker", "workers", "people", "members", "initials", "who", "navn", "name", "names", "ansattnavn"))
+COLUMNS = Columns(key=_key, aliases=COLUMN_ALIASES, labels=COLUMN_LABELS, required=REQUIRED_COLUMNS,
+                  missing_error="patrols.missing_columns", header_only_error="patrols.header_only",
+                  staff=STAFF_COLUMNS, staff_notice="patrols.notice.staff_dropped")
 
 SHIFT_ALIASES = _aliases({
     "day": ("dag", "dagvakt", "dagskift", "skolefelt", "day", "day shift"),
@@ -226,53 +224,6 @@ def _row_sha256(team: str, area_id: str, started_at: datetime, ended_at: datetim
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _find_header(records) -> int | None:
-    seen = 0
-    for index, (_, cells) in enumerate(records):
-        if not any(cells):
-            continue
-        if sum(_key(c) in COLUMN_ALIASES for c in cells) >= 2:
-            return index
-        seen += 1
-        if seen >= HEADER_SEARCH_ROWS:
-            break
-    return None
-
-
-def _classify(headers: list[str], file_name: str) -> tuple[dict[str, int], list[str]]:
-    """Field -> column index, and the notices about the columns not read."""
-    fields: dict[str, list[int]] = {}
-    comments, staff, unknown = [], [], []
-    for index, header in enumerate(headers):
-        key = _key(header)
-        if not key or fold(header) in SILENT_COLUMNS:
-            continue
-        if key in COLUMN_ALIASES:
-            fields.setdefault(COLUMN_ALIASES[key], []).append(index)
-        elif key in STAFF_COLUMNS:
-            staff.append(header)
-        elif fold(header) in COMMENT_COLUMNS or key in COMMENT_COLUMNS:
-            comments.append(header)
-        else:
-            unknown.append(header)
-    for name, indexes in fields.items():
-        if len(indexes) > 1:
-            raise FeltkartError("import.duplicate_column", columns=_quote(headers[i] for i in indexes),
-                                field=COLUMN_LABELS[name])
-    missing = [COLUMN_LABELS[name] for name in REQUIRED_COLUMNS if name not in fields]
-    if missing:
-        raise FeltkartError("patrols.missing_columns", file=file_name, missing=", ".join(missing),
-                            found=_quote(h for h in headers if h) or "–")
-    notices = []
-    if staff:
-        notices.append(i18n.t("patrols.notice.staff_dropped", columns=_quote(staff)))
-    if comments:
-        notices.append(i18n.t("import.notice.comments_dropped", columns=_quote(comments)))
-    if unknown:
-        notices.append(i18n.t("import.notice.unknown_dropped", columns=_quote(unknown)))
-    return {name: indexes[0] for name, indexes in fields.items()}, notices
-
-
 def _parse_end(text: str):
     """An end time; '24:00' is the midnight that ends a day."""
     return (time(0), None) if re.sub(r"^kl\.?\s*", "", fold(text)) in MIDNIGHT_AS_END else _parse_time(text)
@@ -297,26 +248,9 @@ def parse_patrol_file(data: bytes, name: str, reference: PatrolReference, *,
     >>> parsed.rows[["team", "area_id", "shift", "started_at", "ended_at"]].astype(str).values.tolist()
     [['Team 1', 'fetsund', 'late', '2024-03-01 18:00:00', '2024-03-02 00:30:00']]
     """
-    if len(data) > MAX_IMPORT_BYTES:
-        raise FeltkartError("import.too_large", file=name, size=round(len(data) / (1024 * 1024), 1),
-                            max=MAX_IMPORT_BYTES // (1024 * 1024))
-    if not data.strip(b" \t\r\n\xef\xbb\xbf;,"):
-        raise FeltkartError("import.empty", file=name)
     today = today or datetime.now(OSLO).date()
-    records, notices = _read_table(data, name)
-    header_at = _find_header(records)
-    if header_at is None:
-        header_at = next((i for i, (_, cells) in enumerate(records) if any(cells)), None)
-        if header_at is None:
-            raise FeltkartError("import.empty", file=name)
-    header_line, headers = records[header_at]
-    fields, column_notices = _classify(headers, name)
-    body = [(n, cells) for n, cells in records[header_at + 1:] if any(cells)]
-    if not body:
-        raise FeltkartError("patrols.header_only", file=name)
-    if header_line > 1 and any(any(c) for _, c in records[:header_at]):
-        notices.append(i18n.t("import.notice.header_line", line=header_line))
-    notices += column_notices
+    table = read_upload_table(data, name, COLUMNS)
+    headers, fields, body, notices = table.headers, table.fields, table.body, table.notices
 
     date_of = _Cached(lambda text: _parse_date(text, today))
     start_of, end_of = _Cached(_parse_time), _Cached(_parse_end)

@@ -356,14 +356,14 @@ SQL_STRING_ALLOW_LIST = {
         "src is current_database() (from the file name) quoted as an identifier by _quote; alias is a constant",
     ("dashboard/backup.py", "_table_counts", 'f"SELECT count(*) FROM {_quote(database)}.main.{_quote(name)}"'):
         "catalog names (current_database(), duckdb_tables()) quoted as identifiers by _quote",
-    ("dashboard/followup.py", "_stored", (
+    ("dashboard/followup_import.py", "_stored", (
      '"SELECT f.month, f.measure, f.category, f.value, f.batch_id FROM followup_figures f "\n'
      '            "JOIN incoming_keys k ON f.month = k.month AND f.measure = k.measure AND f.category = k.category "\n'
      '            f"WHERE {_LIVE}"')):
         "_LIVE is a module constant SQL fragment",
-    ("dashboard/followup.py", "commit_followup", '"DELETE FROM followup_figures f WHERE NOT (" + _LIVE'):
+    ("dashboard/followup_import.py", "insert", '"DELETE FROM followup_figures f WHERE NOT (" + _LIVE'):
         "_LIVE is a module constant SQL fragment",
-    ("dashboard/followup.py", "commit_followup", '"DELETE FROM followup_figures f WHERE NOT (" + _LIVE + ")"'):
+    ("dashboard/followup_import.py", "insert", '"DELETE FROM followup_figures f WHERE NOT (" + _LIVE + ")"'):
         "_LIVE is a module constant SQL fragment",
     ("dashboard/db.py", "migrate", "sql"):
         "the migration files in dashboard/schema/, shipped with the code",

@@ -18,6 +18,7 @@ from dashboard import patrol_import as pi
 from dashboard.cli import main
 from dashboard.db import Database
 from dashboard.errors import FeltkartError
+from dashboard.importer import MAX_IMPORT_BYTES
 from dashboard.places import load_bundled, replace_places
 from tests.spreadsheets import xlsx_bytes
 
@@ -220,7 +221,7 @@ def test_files_refused_as_a_whole(areas_db):
     with pytest.raises(FeltkartError, match="«Fra», «Start» betyr det samme"):
         pi.parse_patrol_file("dato;Fra;Start;til;område;team\n1.3.2024;1;2;3;4;5\n".encode(), "x.csv", ref, today=TODAY)
     with pytest.raises(FeltkartError, match="for stor"):
-        pi.parse_patrol_file(b"x" * (pi.MAX_IMPORT_BYTES + 1), "x.csv", ref, today=TODAY)
+        pi.parse_patrol_file(b"x" * (MAX_IMPORT_BYTES + 1), "x.csv", ref, today=TODAY)
     with pytest.raises(FeltkartError, match="UTF-16"):
         pi.parse_patrol_file("dato;fra;til;område;team\n".encode("utf-16"), "x.csv", ref, today=TODAY)
     with pytest.raises(FeltkartError, match="x.xlsx"):
