@@ -64,21 +64,31 @@ def _in_new_browser(browser, app_url: str, path: str) -> float:
         tab.close()
 
 
-def map_first_paint(db_path: Path, years: list[int], repeat: int = 5) -> dict:
-    """Seconds to the first drawn marker of ``/kart`` (see the module docstring)."""
+def map_first_paint(db_path: Path, years: list[int], repeat: int = 5, browser=None) -> dict:
+    """Seconds to the first drawn marker of ``/kart`` (see the module docstring). ``browser``: a
+    running Playwright chromium to use (the tests have one); else Debian's chromium is started."""
+    if browser is not None:
+        return _measure(browser, db_path, years[:repeat + 1])
     from playwright.sync_api import sync_playwright
 
     executable = chromium_executable()
     if executable is None:
         raise RuntimeError("Debian's chromium is not installed (scripts/test.sh installs it as root)")
-    years = years[:repeat + 1]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            return _measure(browser, db_path, years[:repeat + 1])
+        finally:
+            browser.close()
+
+
+def _measure(browser, db_path: Path, years: list[int]) -> dict:
     with tempfile.TemporaryDirectory(prefix="feltkart-paint-") as tmp:
         folder = app_folder(Path(tmp), secrets=None)
         db_copy = folder / "feltkart.duckdb"
         shutil.copy(db_path, db_copy)
-        with running_app(folder, db_copy) as port, sync_playwright() as playwright:
+        with running_app(folder, db_copy) as port:
             app_url = f"http://127.0.0.1:{port}"
-            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             returning = Page(browser, app_url)
             try:
                 first = _in_new_browser(browser, app_url, _kart_url(years[0], "street"))
@@ -89,7 +99,6 @@ def map_first_paint(db_path: Path, years: list[int], repeat: int = 5) -> dict:
                 app_peak_rss_mb = _peak_rss_mb(int((folder / f"streamlit-{port}.pid").read_text()))
             finally:
                 returning.close()
-                browser.close()
     return {"first_visit_s": round(first, 2), "new_browser_s": _median(new_browser),
             "returning_browser_s": _median(returning_browser), "cached_s": _median(cached),
             "repeat": len(years) - 1, "app_peak_rss_mb": app_peak_rss_mb}

@@ -4,9 +4,10 @@ Why this exists: hits per team-hour (Bemanning, HKH, before/after comparisons) d
 registrations by the hours teams were out, and until now those hours came only from the demo
 generator (:mod:`dashboard.patrols`). A team that adopts Feltkart keeps its patrol log in a
 spreadsheet — which team covered which area when — and imports it here. Files are read like the
-other imports (:func:`dashboard.importer._read_table`, its date and time parsers and row errors),
-stored like the follow-up figures (:func:`dashboard.followup_import.commit_followup`: one transaction,
-rejected lines kept in ``import_rejections``) and undone by :func:`dashboard.import_store.undo_batch`.
+follow-up figures (:mod:`dashboard.upload_table`, the registration importer's date and time parsers
+and row errors), stored the same way (:func:`dashboard.import_store.commit_checked_file`: one
+transaction, rejected lines kept in ``import_rejections``) and undone by
+:func:`dashboard.import_store.undo_batch`.
 
 Columns (the header may sit below a title; Norwegian or English names, case- and
 accent-insensitive): ``dato`` (dd.mm.åååå, dd.mm.åå or åååå-mm-dd), ``fra`` and ``til`` (TT:MM or

@@ -11,12 +11,12 @@ from dashboard import REPO_DIR
 pytestmark = pytest.mark.browser
 
 
-def test_map_first_paint_reports_every_figure(demo_db, monkeypatch):
+def test_map_first_paint_reports_every_figure(demo_db, browser, monkeypatch):
     monkeypatch.syspath_prepend(str(REPO_DIR / "bench"))
     sys.modules.pop("browser_paint", None)
     from browser_paint import map_first_paint
 
-    paint = map_first_paint(demo_db.path, years=[2025, 2024], repeat=1)
+    paint = map_first_paint(demo_db.path, years=[2025, 2024], repeat=1, browser=browser)
     assert paint["repeat"] == 1
     for key in ("first_visit_s", "new_browser_s", "returning_browser_s", "cached_s"):
         assert 0 < paint[key] < 120, key
