@@ -16,7 +16,7 @@ import math
 import textwrap
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -24,13 +24,12 @@ import plotly.graph_objects as go
 from babel.dates import get_month_names
 from babel.numbers import format_decimal
 
-from dashboard import calendar_no, vocab
+from dashboard import vocab
 from dashboard.i18n import LANGS, fmt_date, fmt_int, fmt_pct, t
 
 HOURS_PER_DAY = 24
 DAYS_PER_WEEK = 7
 MINUTES_PER_HOUR = 60
-MIN_COVERED_MINUTES = 30  # an hour counts as staffed when a shift covers at least half of it
 EVENING_START_HOUR = 18  # "evening and night" = 18:00–05:59 in the summaries
 NIGHT_END_HOUR = 6
 MAX_X_TICKS = 12
@@ -179,92 +178,6 @@ def _cell_rect(fig: go.Figure, x0: float, x1: float, y: float, *, colour: str, w
 def _busiest(z: np.ndarray) -> tuple[int, int]:
     """Row and column of the largest cell (the first in reading order on ties)."""
     return tuple(int(i) for i in np.unravel_index(int(np.argmax(z)), z.shape))
-
-
-# --------------------------------------------------------------------------------- staffing plan
-
-
-def _minutes(value) -> int:
-    """Minutes after midnight of a TIME value (datetime.time, 'HH:MM[:SS]', or a Timedelta)."""
-    if isinstance(value, str):
-        value = time.fromisoformat(value)
-    if isinstance(value, (time, datetime)):
-        return value.hour * MINUTES_PER_HOUR + value.minute
-    if isinstance(value, pd.Timedelta):
-        return int(value.total_seconds() // 60)
-    raise TypeError(f"shift times must be datetime.time or 'HH:MM', got {value!r}")
-
-
-def _season_shifts(plan: pd.DataFrame, season: str) -> pd.DataFrame:
-    _require_columns(plan, ("season", "weekday", "shift_start", "shift_end", "teams_min", "teams_max"), "plan")
-    shifts = plan[plan["season"] == season]
-    if shifts.empty:
-        raise ValueError(f"the staffing plan has no season {season!r}; it has {sorted(plan['season'].unique())}")
-    rows = []
-    for row in shifts.itertuples(index=False):
-        start, end = _minutes(row.shift_start), _minutes(row.shift_end)
-        if end <= start:  # ends after midnight, on the next weekday
-            end += HOURS_PER_DAY * MINUTES_PER_HOUR
-        rows.append((int(row.weekday), start, end, (row.teams_min + row.teams_max) / 2))
-    return pd.DataFrame(rows, columns=["weekday", "start", "end", "teams"])
-
-
-def planned_teams_by_hour(plan: pd.DataFrame, season: str) -> pd.DataFrame:
-    """Planned field teams out in each hour of the week, for one season of the staffing plan.
-
-    Parameters
-    ----------
-    plan : rows of the ``staffing_plan`` query (season, weekday, shift, shift_start, shift_end,
-        teams_min, teams_max); a shift whose end is not after its start ends after midnight, and its
-        hours after midnight belong to the next weekday (Sunday -> Monday).
-    season : "winter" or "summer" (see ``calendar_no.season``).
-
-    Returns
-    -------
-    All 168 cells (weekday 1..7, hour 0..23) with ``teams``: per shift the mean of teams_min and
-    teams_max, summed over the shifts that cover at least half of the hour.
-
-    Example: the winter plan's Friday late shift 16:00–01:00 (1–2 teams) gives Friday 16..23 and
-    Saturday 00 1.5 teams each.
-    """
-    grid = np.zeros((DAYS_PER_WEEK, HOURS_PER_DAY))
-    for shift in _season_shifts(plan, season).itertuples(index=False):
-        for hour in range(shift.start // MINUTES_PER_HOUR, math.ceil(shift.end / MINUTES_PER_HOUR)):
-            covered = min(shift.end, (hour + 1) * MINUTES_PER_HOUR) - max(shift.start, hour * MINUTES_PER_HOUR)
-            if covered >= MIN_COVERED_MINUTES:
-                day = (shift.weekday - 1 + hour // HOURS_PER_DAY) % DAYS_PER_WEEK
-                grid[day, hour % HOURS_PER_DAY] += shift.teams
-    index = pd.MultiIndex.from_product([range(1, 8), range(HOURS_PER_DAY)], names=["weekday", "hour"])
-    return pd.DataFrame({"teams": grid.ravel()}, index=index).reset_index()
-
-
-def team_hours(plan: pd.DataFrame, season: str) -> float:
-    """Planned team-hours per week in ``season``: the sum over shifts of mean teams × shift length.
-
-    Exact clock time (a 08:30–15:30 shift is 7 hours), not the whole-hour grid of
-    :func:`planned_teams_by_hour`.
-    """
-    shifts = _season_shifts(plan, season)
-    return float((shifts["teams"] * (shifts["end"] - shifts["start"]) / MINUTES_PER_HOUR).sum())
-
-
-def period_weeks(start: date, end: date) -> float:
-    """The number of weeks from ``start`` to ``end``, both included (for hits per team-hour)."""
-    if end < start:
-        raise ValueError(f"end must be on or after start, got {start}..{end}")
-    return ((end - start).days + 1) / DAYS_PER_WEEK
-
-
-def planned_teams_for_period(plan: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
-    """Planned teams per weekday and hour, averaged over the seasons' shares of the days in start..end."""
-    days = pd.date_range(start, end, freq="D")
-    if days.empty:
-        raise ValueError(f"end must be on or after start, got {start}..{end}")
-    summer = float(np.mean([calendar_no.season(d) == "summer" for d in days.date]))
-    result = planned_teams_by_hour(plan, "winter" if summer < 1 else "summer")
-    if 0 < summer < 1:
-        result["teams"] = result["teams"] * (1 - summer) + planned_teams_by_hour(plan, "summer")["teams"] * summer
-    return result
 
 
 # ------------------------------------------------------------------------------------ heatmaps

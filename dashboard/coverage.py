@@ -5,7 +5,7 @@ Pure functions on DataFrames, no Streamlit and no database. The inputs are the n
 weekday and hour), ``patrol_days`` (logged team-hours per day) and ``staffing_plan``.
 
 Planned team-hours per weekday × hour over a period are the plan's mean teams in that hour
-(:func:`dashboard.charts.planned_teams_for_period`: whole hours, a shift counting in an hour it
+(:func:`dashboard.patrols.planned_teams_for_period`: whole hours, a shift counting in an hour it
 covers at least half of) times the number of that weekday in the period, so they match the numbers
 drawn on the weekday × hour heatmap. Planned team-hours per week or month
 (:func:`planned_vs_logged`) use each shift's exact clock length instead (08:30–15:30 is 7 hours).
@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import charts, vocab
+from dashboard import charts, patrols, vocab
 from dashboard.charts import Chart
 from dashboard.i18n import LANGS, fmt_int, fmt_pct
 from dashboard.patrols import planned_shifts
@@ -114,7 +114,7 @@ def planned_hours(plan: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     weighted by their share of the period) and ``team_hours`` = teams × the number of that weekday
     in the period.
     """
-    cells = charts.planned_teams_for_period(plan, start, end)
+    cells = patrols.planned_teams_for_period(plan, start, end)
     counts = weekday_counts(start, end)
     return cells.assign(team_hours=cells["teams"] * cells["weekday"].map(counts).to_numpy())
 

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from dashboard import access, audit, i18n, stats, vocab
+from dashboard import access, audit, i18n, patrols, stats, vocab
 from dashboard.db import Database, now_local
 from dashboard.errors import FeltkartError
 
@@ -104,7 +104,7 @@ def rank(cells: pd.DataFrame, cells_before: pd.DataFrame, notes: pd.DataFrame, p
 
     ``cells``/``cells_before``: the ``focus_cells`` query for the basis period and the weeks
     before it; ``notes``: the ``trend_notes`` query for the basis period; ``planned``: planned teams
-    per weekday and hour (:func:`charts.planned_teams_for_period`); ``weeks``: the basis period's
+    per weekday and hour (:func:`patrols.planned_teams_for_period`); ``weeks``: the basis period's
     length in weeks (for hits per planned team-hour).
     """
     weights = check_weights(weights or DEFAULT_WEIGHTS)
@@ -247,7 +247,7 @@ def suggest(db: Database, period_start: date, *, areas: tuple[str, ...] = (), we
             lang: str = "nb", limit: int = 15) -> tuple[list[Suggestion], tuple[date, date]]:
     """The ranked suggestions for a period starting ``period_start`` (street work; the given areas
     or all), from the basis period before it. Returns the suggestions and the basis period."""
-    from dashboard import charts, queries
+    from dashboard import queries
     from dashboard.filters import Filter
 
     basis, before = basis_periods(period_start)
@@ -256,11 +256,11 @@ def suggest(db: Database, period_start: date, *, areas: tuple[str, ...] = (), we
     cells_before = queries.run_filtered(db, "focus_cells", basis_filter.with_period(*before))
     notes = queries.run(db, "trend_notes", start_date=basis[0], end_date=basis[1], area_ids=list(areas),
                         shareable_only=False, include_archived=False)
-    planned = charts.planned_teams_for_period(queries.run(db, "staffing_plan"), *basis)
+    planned = patrols.planned_teams_for_period(queries.run(db, "staffing_plan"), *basis)
     places = queries.run(db, "places")
     area_names = dict(queries.run(db, "areas")[["id", "name"]].itertuples(index=False))
     ranked = rank(cells, cells_before, notes, planned, area_names, dict(zip(places["id"], places["name"])),
-                  weeks=charts.period_weeks(*basis), weights=weights, lang=lang, limit=limit)
+                  weeks=patrols.period_weeks(*basis), weights=weights, lang=lang, limit=limit)
     return ranked, basis
 
 

@@ -32,7 +32,7 @@ from datetime import date, datetime, time
 import numpy as np
 import pandas as pd
 
-from dashboard import access, audit, demo, i18n, queries
+from dashboard import access, audit, calendar_no, demo, i18n, queries
 from dashboard.calendar_no import SUMMER_HALF_YEAR_MONTHS
 from dashboard.db import Database, bump_data_version
 from dashboard.errors import FeltkartError
@@ -49,6 +49,7 @@ BRIEFING_MINUTES = 30  # a shift starts at the office: the patrol starts this mu
 WRITE_UP_MINUTES = 15  # ... and ends this much before the shift, to write up (unless youth were met then)
 ARRIVAL_MINUTES = 15  # a team is out at least this long before its first and after its last registration
 SLOT_MINUTES = 5  # a registration stands for a five-minute slot
+MIN_COVERED_MINUTES = 30  # an hour counts as staffed when a shift covers at least half of it
 FIELD_CHANNELS = ("street", "school")
 PATROL_COLUMNS = ["team", "area_id", "shift", "started_at", "ended_at"]
 PLAN_COLUMNS = ["season", "weekday", "shift", "shift_start", "shift_end", "teams_min", "teams_max"]
@@ -85,6 +86,73 @@ def planned_shifts(plan: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
     days["season"] = np.where(days["day"].dt.month.isin(list(SUMMER_HALF_YEAR_MONTHS)), "summer", "winter")
     shifts = days.merge(plan_windows(plan), on=["season", "weekday"])
     return shifts.sort_values(["day", "start_min"], kind="stable").reset_index(drop=True)
+
+
+# --- planned teams per hour of the week --------------------------------------------------------
+
+def _season_windows(plan: pd.DataFrame, season: str) -> pd.DataFrame:
+    windows = plan_windows(plan)
+    windows = windows[windows["season"] == season]
+    if windows.empty:
+        raise ValueError(f"the staffing plan has no season {season!r}; it has {sorted(plan['season'].unique())}")
+    return windows.assign(teams=(windows["teams_min"] + windows["teams_max"]) / 2)
+
+
+def planned_teams_by_hour(plan: pd.DataFrame, season: str) -> pd.DataFrame:
+    """Planned field teams out in each hour of the week, for one season of the staffing plan.
+
+    Parameters
+    ----------
+    plan : rows of the ``staffing_plan`` query (``PLAN_COLUMNS``); a shift whose end is not after its
+        start ends after midnight, and its hours after midnight belong to the next weekday
+        (Sunday -> Monday).
+    season : "winter" or "summer" (see ``calendar_no.season``).
+
+    Returns
+    -------
+    All 168 cells (weekday 1..7, hour 0..23) with ``teams``: per shift the mean of teams_min and
+    teams_max, summed over the shifts that cover at least half of the hour.
+
+    Example: the winter plan's Friday late shift 16:00–01:00 (1–2 teams) gives Friday 16..23 and
+    Saturday 00 1.5 teams each.
+    """
+    grid = np.zeros((7, 24))
+    for shift in _season_windows(plan, season).itertuples(index=False):
+        for hour in range(shift.start_min // 60, -(-shift.end_min // 60)):
+            covered = min(shift.end_min, (hour + 1) * 60) - max(shift.start_min, hour * 60)
+            if covered >= MIN_COVERED_MINUTES:
+                grid[(shift.weekday - 1 + hour // 24) % 7, hour % 24] += shift.teams
+    index = pd.MultiIndex.from_product([range(1, 8), range(24)], names=["weekday", "hour"])
+    return pd.DataFrame({"teams": grid.ravel()}, index=index).reset_index()
+
+
+def team_hours(plan: pd.DataFrame, season: str) -> float:
+    """Planned team-hours per week in ``season``: the sum over shifts of mean teams × shift length.
+
+    Exact clock time (a 08:30–15:30 shift is 7 hours), not the whole-hour grid of
+    :func:`planned_teams_by_hour`.
+    """
+    shifts = _season_windows(plan, season)
+    return float((shifts["teams"] * (shifts["end_min"] - shifts["start_min"]) / 60).sum())
+
+
+def period_weeks(start: date, end: date) -> float:
+    """The number of weeks from ``start`` to ``end``, both included (for hits per team-hour)."""
+    if end < start:
+        raise ValueError(f"end must be on or after start, got {start}..{end}")
+    return ((end - start).days + 1) / 7
+
+
+def planned_teams_for_period(plan: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """Planned teams per weekday and hour, averaged over the seasons' shares of the days in start..end."""
+    days = pd.date_range(start, end, freq="D")
+    if days.empty:
+        raise ValueError(f"end must be on or after start, got {start}..{end}")
+    summer = float(np.mean([calendar_no.season(d) == "summer" for d in days.date]))
+    result = planned_teams_by_hour(plan, "winter" if summer < 1 else "summer")
+    if 0 < summer < 1:
+        result["teams"] = result["teams"] * (1 - summer) + planned_teams_by_hour(plan, "summer")["teams"] * summer
+    return result
 
 
 # --- demo patrols -----------------------------------------------------------------------------

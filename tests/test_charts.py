@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import charts
+from dashboard import charts, patrols
 from dashboard.demo import staffing_plan
 
 NBSP = "\u00a0"
@@ -79,7 +79,7 @@ def test_weekday_hour_empty_input():
 
 
 def test_weekday_hour_with_staffing_shows_teams_and_hits_per_team_hour():
-    plan_hours = charts.planned_teams_by_hour(staffing_plan(), "winter")
+    plan_hours = patrols.planned_teams_by_hour(staffing_plan(), "winter")
     chart = charts.weekday_hour_heatmap(_cells(), staffing=plan_hours, weeks=2)
     heat = chart.figure.data[0]
     assert heat.text[4][21] == "1,5" and heat.text[1][10] == "3,5" and heat.text[0][3] == ""
@@ -97,7 +97,7 @@ def test_weekday_hour_with_staffing_shows_teams_and_hits_per_team_hour():
 
 
 def test_weekday_hour_staffing_outlines_each_run_of_staffed_hours():
-    plan_hours = charts.planned_teams_by_hour(staffing_plan(), "winter")
+    plan_hours = patrols.planned_teams_by_hour(staffing_plan(), "winter")
     chart = charts.weekday_hour_heatmap(_cells(), staffing=plan_hours, weeks=1)
     outlines = [s for s in chart.figure.layout.shapes if s.legendgroup == "Timer med planlagt team"]
     friday = sorted((s.x0, s.x1) for s in outlines if s.y0 == 4.5)
@@ -109,7 +109,7 @@ def test_weekday_hour_staffing_outlines_each_run_of_staffed_hours():
 
 
 def test_weekday_hour_staffing_needs_weeks():
-    plan_hours = charts.planned_teams_by_hour(staffing_plan(), "winter")
+    plan_hours = patrols.planned_teams_by_hour(staffing_plan(), "winter")
     with pytest.raises(ValueError, match="weeks"):
         charts.weekday_hour_heatmap(_cells(), staffing=plan_hours)
 
@@ -135,7 +135,7 @@ def test_weekday_hour_rejects_bad_input():
 
 
 def test_planned_teams_by_hour_on_the_real_plan():
-    teams = _teams(charts.planned_teams_by_hour(staffing_plan(), "winter"))
+    teams = _teams(patrols.planned_teams_by_hour(staffing_plan(), "winter"))
     assert len(teams) == 168
     assert teams[(5, 23)] == 1.5  # Friday late shift 16:00–01:00, 1–2 teams
     assert teams[(6, 0)] == 1.5  # ... its hour after midnight is Saturday's
@@ -147,27 +147,27 @@ def test_planned_teams_by_hour_on_the_real_plan():
     assert teams[(1, 14)] == 2.5 + 2.5  # day shift and the evening shift from 14:30 overlap
     assert teams[(1, 22)] == 0  # the evening shift covers only 15 minutes of 22–23
     assert teams[(7, 21)] == 1.5 and teams[(7, 14)] == 1.5  # Sunday evening only
-    summer = _teams(charts.planned_teams_by_hour(staffing_plan(), "summer"))
+    summer = _teams(patrols.planned_teams_by_hour(staffing_plan(), "summer"))
     assert summer[(5, 23)] == 2.5 and summer[(2, 10)] == 3.5
 
 
 def test_team_hours_per_week():
     # Winter by hand: day shifts 7 h × (2.5 + 3.5 + 3.5 + 2.5 + 2.5) = 101.5;
     # evenings 14:30–22:15 = 7.75 h × (4 × 2.5 + 1.5) = 89.125; late 16:00–01:00 = 9 h × 2 × 1.5 = 27.
-    assert charts.team_hours(staffing_plan(), "winter") == pytest.approx(101.5 + 89.125 + 27)
+    assert patrols.team_hours(staffing_plan(), "winter") == pytest.approx(101.5 + 89.125 + 27)
     # Summer: one more team on the evening and late shifts.
-    assert charts.team_hours(staffing_plan(), "summer") == pytest.approx(101.5 + 7.75 * (4 * 3.5 + 2.5) + 9 * 2 * 2.5)
+    assert patrols.team_hours(staffing_plan(), "summer") == pytest.approx(101.5 + 7.75 * (4 * 3.5 + 2.5) + 9 * 2 * 2.5)
     with pytest.raises(ValueError, match="spring"):
-        charts.team_hours(staffing_plan(), "spring")
+        patrols.team_hours(staffing_plan(), "spring")
 
 
 def test_planned_teams_for_period_weights_the_seasons():
     plan = staffing_plan()
-    winter_only = _teams(charts.planned_teams_for_period(plan, date(2024, 1, 1), date(2024, 1, 31)))
+    winter_only = _teams(patrols.planned_teams_for_period(plan, date(2024, 1, 1), date(2024, 1, 31)))
     assert winter_only[(5, 23)] == 1.5
-    half = _teams(charts.planned_teams_for_period(plan, date(2024, 3, 2), date(2024, 4, 30)))  # 30 + 30 days
+    half = _teams(patrols.planned_teams_for_period(plan, date(2024, 3, 2), date(2024, 4, 30)))  # 30 + 30 days
     assert half[(5, 23)] == pytest.approx(2.0)
-    assert charts.period_weeks(date(2024, 1, 1), date(2024, 1, 14)) == 2
+    assert patrols.period_weeks(date(2024, 1, 1), date(2024, 1, 14)) == 2
 
 
 # ------------------------------------------------------------------------------ month heatmaps

@@ -42,8 +42,8 @@ with st.container(key="coverage_gaps"):
 
 st.subheader(ctx.t("coverage.demand_heading"))
 ui.show_chart(charts.weekday_hour_heatmap(cells[["weekday", "hour", "hits"]],
-                                          staffing=charts.planned_teams_for_period(plan, flt.start, flt.end),
-                                          weeks=charts.period_weeks(flt.start, flt.end), lang=lang),
+                                          staffing=patrols.planned_teams_for_period(plan, flt.start, flt.end),
+                                          weeks=patrols.period_weeks(flt.start, flt.end), lang=lang),
               key="staffing_demand")
 st.caption(ctx.t("coverage.demand_help"))
 

@@ -3,7 +3,7 @@ month × weekday, for all days, school days or days off; a weekday/hour window n
 
 import streamlit as st
 
-from dashboard import charts, summaries, ui, vocab
+from dashboard import charts, patrols, summaries, ui, vocab
 
 ctx = ui.context()
 flt, lang = ctx.flt, ctx.lang
@@ -15,7 +15,7 @@ day_type = st.segmented_control(ctx.t("time.day_type"), ["all", "school", "free"
                                 format_func=lambda key: ctx.t(f"time.day_type.{key}")) or "all"
 cube = ui.query("time_cube", flt, day_type=day_type)
 plan = ui.query("staffing_plan")
-staffing = charts.planned_teams_for_period(plan, flt.start, flt.end)
+staffing = patrols.planned_teams_for_period(plan, flt.start, flt.end)
 
 days_col, from_col, to_col = st.columns([3, 1, 1])
 weekdays = days_col.multiselect(ctx.t("time.weekdays"), list(range(1, 8)), key="time_weekdays",
@@ -32,7 +32,7 @@ selection = {(s // 100, s % 100) for s in slots} if window_chosen else None
 
 st.subheader(ctx.t("time.weekday_hour"))
 ui.show_chart(charts.weekday_hour_heatmap(summaries.cube_view(cube, "weekday", "hour"), staffing=staffing,
-                                          weeks=charts.period_weeks(flt.start, flt.end), lang=lang,
+                                          weeks=patrols.period_weeks(flt.start, flt.end), lang=lang,
                                           selection=selection),
               key="time_weekday_hour")
 st.caption(ctx.t("time.plan_help"))
