@@ -289,7 +289,8 @@ def _read_upload(path: Path, max_bytes: int) -> bytes:
 
 def cmd_import(args) -> int:
     from dashboard.import_store import commit_import, print_report
-    from dashboard.importer import MAX_IMPORT_BYTES, PlaceIndex, parse_file
+    from dashboard.importer import PlaceIndex, parse_file
+    from dashboard.upload_table import MAX_IMPORT_BYTES
 
     db = _ready(args)
     path = Path(args.file)
@@ -379,7 +380,7 @@ def cmd_restore(args) -> int:
 def _import_checked_file(args, parse, commit, summary_key: str) -> int:
     """Read FILE, check it with ``parse(data, name)``, store it with ``commit`` and print the report."""
     from dashboard.import_store import report_lines
-    from dashboard.importer import MAX_IMPORT_BYTES
+    from dashboard.upload_table import MAX_IMPORT_BYTES
 
     db = _ready(args)
     path = Path(args.file)

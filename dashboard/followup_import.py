@@ -29,20 +29,18 @@ from dashboard.followup import (
     insert_figures,
 )
 from dashboard.import_store import ImportReport, commit_checked_file
-from dashboard.importer import (
+from dashboard.upload_table import (
+    FIRST_YEAR,
+    Columns,
     RejectedRow,
     RowError,
-    _parse_count,
-    _parse_date,
     fold,
+    parse_count,
+    parse_date,
+    read_upload_table,
 )
 
-# Private helpers of import_store and importer are reused on purpose, so that every import reads
-# files and keeps rejected lines the same way.
-from dashboard.upload_table import Columns, read_upload_table
-
 LAYOUT = "followup"  # import_batches.layout of a follow-up import (kind stays 'file')
-FIRST_YEAR = 2000
 MAX_SUGGESTIONS = 3
 SUGGEST_CUTOFF = 0.7
 
@@ -157,7 +155,7 @@ def _parse_month(text: str, this_month: date):
     elif (named := _NAMED_MONTH.match(text)) and _key(named.group(1)) in _MONTH_NAMES:
         year, month = int(named.group(2)), _MONTH_NAMES[_key(named.group(1))]
     else:
-        day, error = _parse_date(text, date.max)
+        day, error = parse_date(text, date.max)
         if error:
             return None, ("followup.row.bad_month", {})
         year, month = day[0].year, day[0].month
@@ -262,7 +260,7 @@ def parse_followup_file(data: bytes, name: str, *, today: date | None = None) ->
                     error("month", ("followup.row.year_only", {}))
                 else:
                     month = first
-        count, problem = _parse_count(values["value"], allow_zero=True) if values["value"] else \
+        count, problem = parse_count(values["value"], allow_zero=True) if values["value"] else \
             (None, ("import.row.count_missing", {}))
         if problem:
             error("value", problem)

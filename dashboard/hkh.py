@@ -221,26 +221,33 @@ def timeline(db: Database, cmp: Comparison, shareable_only: bool = False) -> pd.
 def export_frames(cmp: Comparison, action_rows: pd.DataFrame, notes: pd.DataFrame, lang: str = "nb",
                   suppress_below: int | None = None) -> dict[str, pd.DataFrame]:
     """Sheets for an XLSX export: the comparison, age and gender mix, the action plan, the notes."""
-    from dashboard.disclosure import suppress_series
+    from dashboard.disclosure import SUPPRESSED, suppress_series
 
     def shown(values: list[int]) -> list:
         return suppress_series(values, suppress_below) if suppress_below else values
 
+    def mix_column(figures: PeriodFigures) -> list:
+        # Age bands and genders each add up to the hits (and share the key 'unknown'): one at a time.
+        return [*shown([figures.by_age[k] for k in vocab.AGE_BANDS]), *shown([figures.by_gender[k] for k in vocab.GENDERS])]
+
     t = lambda key, **p: i18n.t(key, lang, **p)  # noqa: E731
+    hits_before, hits_after = shown([cmp.before.hits]), shown([cmp.after.hits])
     summary = pd.DataFrame({
         t("hkh.col.item"): [t("hkh.col.period"), t("table.hits"), t("hkh.col.team_hours"), t("hkh.col.days")],
-        t("hkh.baseline"): [f"{cmp.before.start:%d.%m.%Y}–{cmp.before.end:%d.%m.%Y}", *shown([cmp.before.hits]),
+        t("hkh.baseline"): [f"{cmp.before.start:%d.%m.%Y}–{cmp.before.end:%d.%m.%Y}", *hits_before,
                             round(cmp.before.team_hours, 1), cmp.before.days],
-        t("hkh.followup"): [f"{cmp.after.start:%d.%m.%Y}–{cmp.after.end:%d.%m.%Y}", *shown([cmp.after.hits]),
+        t("hkh.followup"): [f"{cmp.after.start:%d.%m.%Y}–{cmp.after.end:%d.%m.%Y}", *hits_after,
                             round(cmp.after.team_hours, 1), cmp.after.days],
     })
+    rate_values = [cmp.rate.ratio, cmp.rate.ci95[0], cmp.rate.ci95[1], cmp.rate.p_value]
+    if SUPPRESSED in (*hits_before, *hits_after):  # with the team-hours or days it would give the count away
+        rate_values = [SUPPRESSED] * len(rate_values)
     rate = pd.DataFrame({t("hkh.col.item"): [t("hkh.col.ratio"), t("hkh.col.ci_low"), t("hkh.col.ci_high"), "p"],
-                         t("hkh.col.value"): [cmp.rate.ratio, cmp.rate.ci95[0], cmp.rate.ci95[1], cmp.rate.p_value]})
-    mix_keys = [*vocab.AGE_BANDS, *vocab.GENDERS]
+                         t("hkh.col.value"): rate_values})
     mix = pd.DataFrame({
         t("hkh.col.group"): [vocab.AGE_BANDS[k][lang] for k in vocab.AGE_BANDS] + [vocab.GENDERS[k][lang] for k in vocab.GENDERS],
-        t("hkh.baseline"): shown([{**cmp.before.by_age, **cmp.before.by_gender}[k] for k in mix_keys]),
-        t("hkh.followup"): shown([{**cmp.after.by_age, **cmp.after.by_gender}[k] for k in mix_keys]),
+        t("hkh.baseline"): mix_column(cmp.before),
+        t("hkh.followup"): mix_column(cmp.after),
     })
     plan = pd.DataFrame({
         t("hkh.col.measure"): action_rows.get("measure", pd.Series(dtype=str)),

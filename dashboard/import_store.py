@@ -31,13 +31,8 @@ import pandas as pd
 from dashboard import access, audit, exporters, i18n
 from dashboard.db import Database, bump_data_version, now_local
 from dashboard.errors import FeltkartError
-from dashboard.importer import (
-    CONTACT_COLUMNS,
-    ERRORS_COLUMN,
-    ParsedImport,
-    RejectedRow,
-    RowError,
-)
+from dashboard.importer import CONTACT_COLUMNS, ParsedImport
+from dashboard.upload_table import ERRORS_COLUMN, RejectedRow, RowError
 
 PAUSE_BEFORE_COMMIT_ENV = "FELTKART_TEST_PAUSE_BEFORE_COMMIT_S"  # test hook: see _pause_before_commit
 BEFORE_COMMIT_MARKER = "FELTKART-IMPORT-BEFORE-COMMIT"

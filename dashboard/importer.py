@@ -12,20 +12,18 @@ and age band, e.g. "gutter 13-15", as tally sheets are kept). Free-text and unkn
 never read into a registration or stored: they may name young people.
 
 Times in files are Europe/Oslo wall-clock times and are kept as they are (naive timestamps).
+Reading the bytes (encodings, separators, XLSX cells, the zip-bomb guard) and the value parsers are
+shared with the other imports: :mod:`dashboard.upload_table`.
 """
 
 from __future__ import annotations
 
-import csv
 import difflib
 import functools
 import hashlib
-import io
 import re
-import unicodedata
-import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import numpy as np
 import pandas as pd
@@ -35,39 +33,37 @@ from pyproj import Transformer
 from dashboard import geo, i18n, vocab
 from dashboard.db import OSLO, Database
 from dashboard.errors import FeltkartError
+from dashboard.upload_table import (
+    COMMENT_COLUMNS,
+    MAX_IMPORT_BYTES,
+    SILENT_COLUMNS,
+    Cached,
+    RejectedRow,
+    RowError,
+    find_header,
+    fold,
+    parse_count,
+    parse_date,
+    parse_number,
+    parse_time,
+    quote_names,
+    read_table,
+)
 
-MAX_IMPORT_BYTES = 25 * 1024 * 1024
-MAX_XLSX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # zip-bomb guard: total size once unpacked
-MAX_XLSX_COMPRESSION_RATIO = 100  # zip-bomb guard, for members larger than the next constant
-XLSX_RATIO_CHECK_FROM_BYTES = 1024 * 1024
 SNAP_RADIUS_M = 250  # a point this close to a hotspot (EPSG:25833) counts at the hotspot
-FIRST_YEAR = 2000
 DEFAULT_TIME = time(12, 0)  # used only when the file has no time column at all
 DEFAULT_CHANNEL = "street"  # wide layout without a channel column
 MAX_TEAM_CHARS = 60
-HEADER_SEARCH_ROWS = 10  # the header may sit below a title line or two
 POINT_HASH_DECIMALS = 5  # about 1 m: the same point, written twice, hashes the same
 POINT_STORE_DECIMALS = 6
 PROGRESS_EVERY_ROWS = 5000
 SUGGEST_CUTOFF = 0.75  # difflib similarity for "did you mean"
-ERRORS_COLUMN = "feil"  # added by rejected_rows_csv; ignored when the fixed file comes back
 
 _TO_WGS84 = Transformer.from_crs(geo.PROJECTED_CRS, "EPSG:4326", always_xy=True)
 _TO_PROJECTED = Transformer.from_crs("EPSG:4326", geo.PROJECTED_CRS, always_xy=True)
 
 
-# --- text folding and vocabularies ---------------------------------------------------------------
-
-_FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "–": "-", "—": "-", "−": "-", "\u00a0": " ",
-                       "\u2009": " ", "\u202f": " ", "_": " "})
-
-
-def fold(text) -> str:
-    """Case-, accent- and spacing-insensitive form: 'Strømmen  Storsenter' -> 'strommen storsenter'."""
-    text = str(text).strip().casefold().translate(_FOLD)
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", text).strip()
-
+# --- vocabularies ---------------------------------------------------------------------------------
 
 def _aliases(groups: dict[str, tuple[str, ...]]) -> dict[str, str]:
     return {fold(alias): key for key, names in groups.items() for alias in names}
@@ -88,11 +84,6 @@ COLUMN_ALIASES = _aliases({
     "east": ("ost", "oest", "utm ost", "east", "easting", "utm east", "utm33 ost"),
     "north": ("nord", "utm nord", "north", "northing", "utm north", "utm33 nord"),
 })
-COMMENT_COLUMNS = frozenset(fold(c) for c in (
-    "kommentar", "kommentarer", "merknad", "merknader", "notat", "notater", "beskrivelse", "comment",
-    "comments", "note", "notes", "fritekst", "observasjon", "observasjoner", "tekst", "text", "remarks",
-    "navn", "name", "names"))
-SILENT_COLUMNS = frozenset({ERRORS_COLUMN, "errors"})
 FIELD_LABELS = {"date": "dato", "time": "klokkeslett", "place": "sted", "channel": "kanal",
                 "age_band": "aldersgruppe", "gender": "kjønn", "youth_count": "antall", "team": "team",
                 "lat": "lat", "lon": "lon", "east": "ost", "north": "nord", "time_end": "til"}
@@ -159,28 +150,6 @@ def _wide_cell(header: str) -> tuple[str, str] | None:
 
 
 # --- results ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem in one line: line as Excel shows it (header = 1), column header, value, reason."""
-
-    line: int
-    column: str
-    value: str
-    message: str
-    key: str = ""
-    params: dict = field(default_factory=dict, compare=False)
-
-    def as_json(self) -> dict:
-        return {"line": self.line, "column": self.column, "value": self.value, "message": self.message}
-
-
-@dataclass(frozen=True)
-class RejectedRow:
-    line: int
-    raw: dict  # column -> text as read, without free-text and unknown columns
-    errors: list[RowError]
-
 
 CONTACT_COLUMNS = ["occurred_at", "hotspot_id", "lon", "lat", "area_id", "channel", "age_band", "gender",
                    "youth_count", "team"]
@@ -319,129 +288,6 @@ class PlaceIndex:
         return located
 
 
-# --- reading bytes into a table --------------------------------------------------------------
-
-def _refuse(key: str, **params):
-    raise FeltkartError(key, **params)
-
-
-def _check_zip(data: bytes, file_name: str) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError):
-        _refuse("import.not_zip", file=file_name)
-    with archive:
-        members = archive.infolist()
-        total = sum(m.file_size for m in members)
-        if total > MAX_XLSX_UNCOMPRESSED_BYTES:
-            _refuse("import.zip_bomb", file=file_name, size=total // (1024 * 1024))
-        for m in members:
-            if m.file_size > XLSX_RATIO_CHECK_FROM_BYTES and m.file_size > MAX_XLSX_COMPRESSION_RATIO * max(m.compress_size, 1):
-                _refuse("import.zip_bomb", file=file_name, size=total // (1024 * 1024))
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        if value.date() in (date(1899, 12, 30), date(1899, 12, 31)):  # a time-only cell
-            return value.strftime("%H:%M")
-        return value.strftime("%d.%m.%Y") if value.time() == time(0) else value.strftime("%d.%m.%Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d.%m.%Y")
-    if isinstance(value, time):
-        return value.strftime("%H:%M")
-    if isinstance(value, timedelta):
-        minutes = int(value.total_seconds() // 60)
-        return f"{minutes // 60:02d}:{minutes % 60:02d}"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _read_xlsx(data: bytes, file_name: str) -> tuple[list[tuple[int, list[str]]], list[str]]:
-    _check_zip(data, file_name)
-    import openpyxl  # only needed for xlsx
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 -- openpyxl raises many types for a broken package
-        _refuse("import.xlsx_unreadable", file=file_name, reason=type(exc).__name__)
-    notices = []
-    try:
-        chosen = None
-        for sheet in book.worksheets:
-            records = [(n, [_cell_text(v) for v in row]) for n, row in enumerate(sheet.iter_rows(values_only=True), 1)]
-            if _find_header(records) is not None:
-                chosen = (sheet.title, records)
-                break
-            if chosen is None:
-                chosen = (sheet.title, records)
-        if chosen is None:
-            _refuse("import.empty", file=file_name)
-        if len(book.worksheets) > 1:
-            notices.append(i18n.t("import.notice.sheet", sheet=chosen[0], n=len(book.worksheets)))
-        return chosen[1], notices
-    finally:
-        book.close()
-
-
-def _decode(data: bytes, file_name: str) -> str:
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (b"\x00" in data[:4096] and data[:4096].count(b"\x00") * 3 > len(data[:4096])):
-        _refuse("import.utf16", file=file_name)
-    if b"\x00" in data:
-        _refuse("import.not_text", file=file_name)
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            _refuse("import.not_text", file=file_name)
-    sample = text[:65536]
-    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\t\r\n")
-    if controls > len(sample) // 100:
-        _refuse("import.not_text", file=file_name)
-    return text
-
-
-def _sniff_separator(text: str) -> str:
-    lines = [line for line in text.splitlines()[:HEADER_SEARCH_ROWS * 2] if line.strip()][:HEADER_SEARCH_ROWS]
-    for line in lines:  # the first line that reads as a header with some separator
-        for sep in (";", "\t", ","):
-            cells = [c.strip().strip('"') for c in line.split(sep)]
-            if len(cells) > 1 and sum(_column_kind(c) is not None for c in cells) >= 2:
-                return sep
-    for line in lines:
-        counts = {sep: line.count(sep) for sep in (";", "\t", ",")}
-        if max(counts.values()):
-            return max(counts, key=lambda s: counts[s])  # ties: ';' before tab before ','
-    return ";"
-
-
-def _read_csv(data: bytes, file_name: str) -> list[tuple[int, list[str]]]:
-    text = _decode(data, file_name)
-    sep = _sniff_separator(text)
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-        return [(n, [c[1:] if c[:1] == "'" else c for c in map(str.strip, row)]) for n, row in enumerate(reader, 1)]
-    except csv.Error:
-        _refuse("import.not_text", file=file_name)
-
-
-def _read_table(data: bytes, file_name: str) -> tuple[list[tuple[int, list[str]]], list[str]]:
-    name = file_name.lower()
-    if data.startswith(b"PK\x03\x04") or name.endswith((".xlsx", ".xlsm")):
-        if not data.startswith(b"PK"):
-            _refuse("import.not_zip", file=file_name)
-        return _read_xlsx(data, file_name)
-    if data.startswith(b"\xd0\xcf\x11\xe0") or name.endswith(".xls"):
-        _refuse("import.old_xls", file=file_name)
-    return _read_csv(data, file_name), []
-
-
 # --- the header ------------------------------------------------------------------------------
 
 def _column_kind(header: str):
@@ -459,20 +305,9 @@ def _column_kind(header: str):
     return ("wide", *wide) if wide else None
 
 
-def _find_header(records) -> int | None:
-    """Index in ``records`` of the header line: the first of the first non-empty lines with two
-    or more recognised column names."""
-    seen = 0
-    for index, (_, cells) in enumerate(records):
-        if not any(cells):
-            continue
-        recognised = [k for k in map(_column_kind, cells) if k not in (None, "comment", "silent")]
-        if len(recognised) >= 2:
-            return index
-        seen += 1
-        if seen >= HEADER_SEARCH_ROWS:
-            break
-    return None
+def _is_header_cell(text: str) -> bool:
+    """A column name this importer reads (not a comment or an ignored column)."""
+    return _column_kind(text) not in (None, "comment", "silent")
 
 
 @dataclass
@@ -483,10 +318,6 @@ class _Columns:
     comments: list[str]
     unknown: list[str]
     unnamed: list[int]
-
-
-def _quote(names) -> str:
-    return ", ".join(f"«{n}»" for n in names)
 
 
 def _classify(headers: list[str], file_name: str) -> _Columns:
@@ -509,91 +340,18 @@ def _classify(headers: list[str], file_name: str) -> _Columns:
             fields.setdefault(kind[6:], []).append(index)
     for name, indexes in fields.items():
         if len(indexes) > 1:
-            _refuse("import.duplicate_column", columns=_quote(headers[i] for i in indexes), field=FIELD_LABELS[name])
+            raise FeltkartError("import.duplicate_column", columns=quote_names(headers[i] for i in indexes), field=FIELD_LABELS[name])
     for (gender, age), indexes in wide.items():
         if len(indexes) > 1:
-            _refuse("import.duplicate_column", columns=_quote(headers[i] for i in indexes),
+            raise FeltkartError("import.duplicate_column", columns=quote_names(headers[i] for i in indexes),
                     field=f"{vocab.GENDERS[gender]['nb']} {vocab.AGE_BANDS[age]['nb']}")
     single = {name: indexes[0] for name, indexes in fields.items()}
     for a, b in (("lat", "lon"), ("east", "north")):
         if (a in single) != (b in single):
             present, missing = (a, b) if a in single else (b, a)
-            _refuse("import.coordinate_pair", present=headers[single[present]], missing=FIELD_LABELS[missing])
+            raise FeltkartError("import.coordinate_pair", present=headers[single[present]], missing=FIELD_LABELS[missing])
     wide_cols = [(indexes[0], g, a) for (g, a), indexes in wide.items()]
     return _Columns(headers, single, wide_cols, comments, unknown, unnamed)
-
-
-# --- values ----------------------------------------------------------------------------------
-
-_DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})(?:[ T]+(.+))?$")
-_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(.+))?$")
-_HM = re.compile(r"^(\d{1,2})(?:[:.](\d{2})(?:[:.]\d{2}(?:\.\d+)?)?)?$")
-
-
-def _parse_date(text: str, today: date):
-    """(date, time or None) or an error (key, params)."""
-    match = _DMY.match(text) or _YMD.match(text)
-    if not match:
-        return None, ("import.row.bad_date", {})
-    a, b, c, rest = match.groups()
-    year, month, day = (int(a), int(b), int(c)) if match.re is _YMD else (int(c), int(b), int(a))
-    if year < 100:
-        year += 2000
-    try:
-        day_value = date(year, month, day)
-    except ValueError:
-        return None, ("import.row.no_such_date", {})
-    clock = None
-    if rest:
-        clock, error = _parse_time(rest)
-        if error:
-            return None, ("import.row.bad_date", {})
-    if day_value.year < FIRST_YEAR:
-        return None, ("import.row.date_too_old", {"year": FIRST_YEAR})
-    if day_value > today:
-        return None, ("import.row.date_future", {"today": i18n.fmt_date(today)})
-    return (day_value, clock), None
-
-
-def _parse_time(text: str):
-    text = re.sub(r"^kl\.?\s*", "", text.strip().casefold())
-    text = re.split(r"\s*[-–]\s*", text, maxsplit=1)[0]  # '18:00-20:00': the start
-    match = _HM.match(text) or re.match(r"^(\d{2})(\d{2})$", text)
-    if not match:
-        return None, ("import.row.bad_time", {})
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
-    if hour > 23 or minute > 59:
-        return None, ("import.row.bad_time", {})
-    return time(hour, minute), None
-
-
-def _parse_number(text: str) -> float | None:
-    text = re.sub(r"[\s\u00a0\u2009\u202f']", "", text).replace("−", "-")
-    if "," in text and "." in text:
-        text = text.replace(".", "").replace(",", ".")
-    elif text.count(",") == 1:
-        text = text.replace(",", ".")
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if np.isfinite(value) else None
-
-
-def _parse_count(text: str, allow_zero: bool):
-    """(count, error) where count 0 means 'no registration' (wide layout cells)."""
-    if not text:
-        return (0, None) if allow_zero else (None, ("import.row.count_missing", {}))
-    value = _parse_number(text)
-    if value is None or not float(value).is_integer():
-        return None, ("import.row.bad_count", {})
-    if value < 0:
-        return None, ("import.row.count_negative", {})
-    if value == 0 and not allow_zero:
-        return None, ("import.row.count_zero", {})
-    if value > 100000:
-        return None, ("import.row.count_too_large", {"max": 100000})
-    return int(value), None
 
 
 def _valid_list(mapping) -> str:
@@ -623,18 +381,6 @@ class _Row:
     channel: str | None = None
     team: str | None = None
     tallies: list = field(default_factory=list)  # (age_band, gender, count)
-
-
-class _Cached(dict):
-    """Memoises a parser by its text (``parse[text]``): files repeat the same dates, places and labels."""
-
-    def __init__(self, fn):
-        super().__init__()
-        self.fn = fn
-
-    def __missing__(self, key):
-        value = self[key] = self.fn(key)
-        return value
 
 
 def parse_file(data: bytes, file_name: str, places: PlaceIndex, *, today: date | None = None,
@@ -667,17 +413,17 @@ def parse_file(data: bytes, file_name: str, places: PlaceIndex, *, today: date |
     [['volla', 3]]
     """
     if len(data) > MAX_IMPORT_BYTES:
-        _refuse("import.too_large", file=file_name, size=round(len(data) / (1024 * 1024), 1),
+        raise FeltkartError("import.too_large", file=file_name, size=round(len(data) / (1024 * 1024), 1),
                 max=MAX_IMPORT_BYTES // (1024 * 1024))
     if not data.strip(b" \t\r\n\xef\xbb\xbf;,"):
-        _refuse("import.empty", file=file_name)
+        raise FeltkartError("import.empty", file=file_name)
     today = today or datetime.now(OSLO).date()
-    records, notices = _read_table(data, file_name)
-    header_at = _find_header(records)
+    records, notices = read_table(data, file_name, _is_header_cell)
+    header_at = find_header(records, _is_header_cell)
     if header_at is None:
         header_at = next((i for i, (_, cells) in enumerate(records) if any(cells)), None)
         if header_at is None:
-            _refuse("import.empty", file=file_name)
+            raise FeltkartError("import.empty", file=file_name)
     header_line, headers = records[header_at]
     columns = _classify(headers, file_name)
     if "youth_count" in columns.fields:
@@ -688,16 +434,16 @@ def parse_file(data: bytes, file_name: str, places: PlaceIndex, *, today: date |
         layout, required = "long", LONG_REQUIRED
     missing = [FIELD_LABELS[name] for name in required if name not in columns.fields]
     if missing:
-        _refuse("import.missing_columns", file=file_name, missing=", ".join(missing),
-                found=_quote(h for h in headers if h) or "–")
+        raise FeltkartError("import.missing_columns", file=file_name, missing=", ".join(missing),
+                found=quote_names(h for h in headers if h) or "–")
     body = [(n, cells) for n, cells in records[header_at + 1:] if any(cells)]
     if not body:
-        _refuse("import.header_only", file=file_name)
+        raise FeltkartError("import.header_only", file=file_name)
 
     if header_line > 1 and any(any(c) for _, c in records[:header_at]):
         notices.append(i18n.t("import.notice.header_line", line=header_line))
     if columns.comments:
-        notices.append(i18n.t("import.notice.comments_dropped", columns=_quote(columns.comments)))
+        notices.append(i18n.t("import.notice.comments_dropped", columns=quote_names(columns.comments)))
     if layout == "wide":
         ignored = [headers[i] for i in (columns.fields.get("youth_count"),) if i is not None]
         notices.append(i18n.t("import.notice.wide", n=len(columns.wide)))
@@ -706,7 +452,7 @@ def parse_file(data: bytes, file_name: str, places: PlaceIndex, *, today: date |
     else:
         ignored = [headers[i] for i, _, _ in columns.wide]
     if columns.unknown or ignored:
-        notices.append(i18n.t("import.notice.unknown_dropped", columns=_quote(columns.unknown + ignored)))
+        notices.append(i18n.t("import.notice.unknown_dropped", columns=quote_names(columns.unknown + ignored)))
     wide_indexes = {i for i, _, _ in columns.wide} if layout == "wide" else set()
     kept = sorted(set(columns.fields.values()) | wide_indexes)
 
@@ -717,17 +463,17 @@ def parse_file(data: bytes, file_name: str, places: PlaceIndex, *, today: date |
 def _check_rows(body, headers, kept, columns: _Columns, layout, places: PlaceIndex, today, progress) -> list[_Row]:
     lang = None
     fields = columns.fields
-    date_of = _Cached(lambda text: _parse_date(text, today))
-    time_of = _Cached(_parse_time)
-    channel_of = _Cached(lambda text: _vocab_value(text, CHANNEL_ALIASES, "import.row.channel_missing",
+    date_of = Cached(lambda text: parse_date(text, today))
+    time_of = Cached(parse_time)
+    channel_of = Cached(lambda text: _vocab_value(text, CHANNEL_ALIASES, "import.row.channel_missing",
                                                    "import.row.bad_channel", _valid_list(vocab.CHANNELS)))
-    age_of = _Cached(lambda text: _vocab_value(text, AGE_ALIASES, "import.row.age_missing", "import.row.bad_age",
+    age_of = Cached(lambda text: _vocab_value(text, AGE_ALIASES, "import.row.age_missing", "import.row.bad_age",
                                                _valid_list(vocab.AGE_BANDS), _age_key))
-    gender_of = _Cached(lambda text: _vocab_value(text, GENDER_ALIASES, "import.row.gender_missing",
+    gender_of = Cached(lambda text: _vocab_value(text, GENDER_ALIASES, "import.row.gender_missing",
                                                   "import.row.bad_gender", _valid_list(vocab.GENDERS)))
-    place_of = _Cached(lambda text: _resolve_place(text, places))
-    count_of = _Cached(lambda text: _parse_count(text, allow_zero=layout == "wide"))
-    number_of = _Cached(_parse_number)
+    place_of = Cached(lambda text: _resolve_place(text, places))
+    count_of = Cached(lambda text: parse_count(text, allow_zero=layout == "wide"))
+    number_of = Cached(parse_number)
     width = len(headers)
     field_items = list(fields.items())
     has_time, has_channel = "time" in fields, "channel" in fields
@@ -879,9 +625,9 @@ def _row_sha256(occurred_at: datetime, place: Place, channel, age, gender, count
 
 def _finish(file_name, file_sha256, layout, rows: list[_Row], notices, headers, columns: _Columns, body) -> ParsedImport:
     records, rejected, seen, duplicates, default_time = [], [], set(), 0, False
-    when_of = _Cached(lambda at: at.isoformat(timespec="minutes"))
-    where_of = _Cached(Place.hash_key)
-    team_of = _Cached(lambda team: fold(team) if team else "")
+    when_of = Cached(lambda at: at.isoformat(timespec="minutes"))
+    where_of = Cached(Place.hash_key)
+    team_of = Cached(lambda team: fold(team) if team else "")
     for row in rows:
         if row.errors:
             rejected.append(RejectedRow(row.line, row.raw, row.errors))

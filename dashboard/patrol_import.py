@@ -36,20 +36,19 @@ import pandas as pd
 from dashboard import calendar_no, i18n, queries
 from dashboard.db import OSLO, Database
 from dashboard.import_store import ImportReport, commit_checked_file
-from dashboard.importer import (
-    MAX_TEAM_CHARS,
-    SUGGEST_CUTOFF,
+from dashboard.importer import MAX_TEAM_CHARS, SUGGEST_CUTOFF, _place_key
+from dashboard.patrols import SHIFTS, plan_windows
+from dashboard.upload_table import (
+    Cached,
+    Columns,
     RejectedRow,
     RowError,
-    _Cached,
-    _parse_date,
-    _parse_time,
-    _place_key,
-    _quote,
     fold,
+    parse_date,
+    parse_time,
+    quote_names,
+    read_upload_table,
 )
-from dashboard.patrols import SHIFTS, plan_windows
-from dashboard.upload_table import Columns, read_upload_table
 
 LAYOUT = "patrols"  # import_batches.layout of a patrol log import (kind stays 'file')
 MAX_PATROL_HOURS = 16  # a longer "patrol" is a typing error (or two shifts in one line)
@@ -148,9 +147,9 @@ class PatrolReference:
         close = difflib.get_close_matches(key, list(self._area_keys), n=MAX_SUGGESTIONS * 2, cutoff=SUGGEST_CUTOFF)
         names = list(dict.fromkeys(self.areas[self._area_keys[k]] for k in close))[:MAX_SUGGESTIONS]
         if names:
-            return None, ("patrols.row.unknown_area_suggest", {"suggestions": _quote(names)})
+            return None, ("patrols.row.unknown_area_suggest", {"suggestions": quote_names(names)})
         listed = list(self.areas.values())
-        valid = _quote(listed[:MAX_LISTED_AREAS]) + (" …" if len(listed) > MAX_LISTED_AREAS else "")
+        valid = quote_names(listed[:MAX_LISTED_AREAS]) + (" …" if len(listed) > MAX_LISTED_AREAS else "")
         return None, ("patrols.row.unknown_area", {"valid": valid or "–"})
 
     def planned_shift(self, started_at: datetime, ended_at: datetime) -> str | None:
@@ -227,7 +226,7 @@ def _row_sha256(team: str, area_id: str, started_at: datetime, ended_at: datetim
 
 def _parse_end(text: str):
     """An end time; '24:00' is the midnight that ends a day."""
-    return (time(0), None) if re.sub(r"^kl\.?\s*", "", fold(text)) in MIDNIGHT_AS_END else _parse_time(text)
+    return (time(0), None) if re.sub(r"^kl\.?\s*", "", fold(text)) in MIDNIGHT_AS_END else parse_time(text)
 
 
 def _clock_span(started_at: datetime, ended_at: datetime) -> str:
@@ -253,9 +252,9 @@ def parse_patrol_file(data: bytes, name: str, reference: PatrolReference, *,
     table = read_upload_table(data, name, COLUMNS)
     headers, fields, body, notices = table.headers, table.fields, table.body, table.notices
 
-    date_of = _Cached(lambda text: _parse_date(text, today))
-    start_of, end_of = _Cached(_parse_time), _Cached(_parse_end)
-    area_of = _Cached(reference.resolve_area)
+    date_of = Cached(lambda text: parse_date(text, today))
+    start_of, end_of = Cached(parse_time), Cached(_parse_end)
+    area_of = Cached(reference.resolve_area)
     kept_rows, rejected, raw_by_line = [], [], {}
     seen: dict[str, int] = {}
     by_team_area: dict[tuple[str, str], list[tuple[datetime, datetime, int]]] = {}

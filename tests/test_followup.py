@@ -3,10 +3,12 @@ import of monthly figures (CSV/XLSX, row-level errors, idempotency, undo), the C
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from datetime import date, datetime
 
+import openpyxl
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -182,6 +184,20 @@ def test_every_text_key_exists_in_both_languages():
 
 
 # --- the import ---------------------------------------------------------------------------------
+
+def test_the_sheet_with_the_figures_is_found_behind_a_notes_sheet():
+    book = openpyxl.Workbook()
+    book.active.title = "Notater"
+    book.active.append(["Tall fra SOMA, hentet ut av teamleder"])
+    figures = book.create_sheet("Tall")
+    for row in (("Måned", "Måltall", "Antall"), ("2024-03", "samtaler", 41)):
+        figures.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    parsed = followup_import.parse_followup_file(out.getvalue(), "tall.xlsx", today=TODAY)
+    assert parsed.rows[["measure", "value"]].values.tolist() == [["conversations", 41]]
+    assert any("Tall" in notice for notice in parsed.notices)  # says which of the two sheets it read
+
 
 def test_csv_in_windows_1252_with_bad_rows_reported(empty_db):
     parsed = followup_import.parse_followup_file(_csv(GOOD_LINES + BAD_LINES), "oppfolging.csv", today=TODAY)

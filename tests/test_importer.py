@@ -29,7 +29,7 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from dashboard import import_store, importer, reports
+from dashboard import import_store, importer, reports, upload_table
 from dashboard.cli import main
 from dashboard.db import Database
 from dashboard.errors import FeltkartError
@@ -399,8 +399,8 @@ def _zip_with(member_bytes: int) -> bytes:
 
 
 def test_zip_bombs_are_refused_before_openpyxl(places, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_XLSX_UNCOMPRESSED_BYTES", 1024 * 1024)
-    monkeypatch.setattr(importer, "XLSX_RATIO_CHECK_FROM_BYTES", 10 ** 9)  # only the total size counts here
+    monkeypatch.setattr(upload_table, "MAX_XLSX_UNCOMPRESSED_BYTES", 1024 * 1024)
+    monkeypatch.setattr(upload_table, "XLSX_RATIO_CHECK_FROM_BYTES", 10 ** 9)  # only the total size counts here
     bomb = _zip_with(5 * 1024 * 1024)
     assert len(bomb) < 64 * 1024
     opened = []

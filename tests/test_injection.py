@@ -37,6 +37,7 @@ from dashboard import (
     notes,
     places,
     queries,
+    upload_table,
 )
 from dashboard.db import Database
 from dashboard.errors import FeltkartError
@@ -469,7 +470,7 @@ def _error_key(excinfo) -> str:
 
 def test_oversized_upload_is_refused_before_parsing(place_index, monkeypatch):
     assert 0 < importer.MAX_IMPORT_BYTES <= 50 * 1024 * 1024
-    monkeypatch.setattr(importer, "_read_table", lambda *a, **k: pytest.fail("the file was parsed"))
+    monkeypatch.setattr(importer, "read_table", lambda *a, **k: pytest.fail("the file was parsed"))
     data = b"dato;kl;sted;kanal;alder;kjonn;antall\n" + b"x" * importer.MAX_IMPORT_BYTES
     started = time.perf_counter()
     with pytest.raises(FeltkartError) as excinfo:
@@ -510,8 +511,8 @@ def test_xlsx_zip_bomb_with_one_huge_member_is_refused(place_index, monkeypatch)
 
 
 def test_xlsx_zip_bomb_of_many_small_members_is_refused(place_index, monkeypatch):
-    n = importer.MAX_XLSX_UNCOMPRESSED_BYTES // importer.XLSX_RATIO_CHECK_FROM_BYTES + 2
-    members = {f"xl/media/m{i}.bin": (importer.XLSX_RATIO_CHECK_FROM_BYTES, importer.XLSX_RATIO_CHECK_FROM_BYTES)
+    n = upload_table.MAX_XLSX_UNCOMPRESSED_BYTES // upload_table.XLSX_RATIO_CHECK_FROM_BYTES + 2
+    members = {f"xl/media/m{i}.bin": (upload_table.XLSX_RATIO_CHECK_FROM_BYTES, upload_table.XLSX_RATIO_CHECK_FROM_BYTES)
                for i in range(n)}
     bomb = _zip({**XLSX_SKELETON, **members})
     assert len(bomb) < importer.MAX_IMPORT_BYTES

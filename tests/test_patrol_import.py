@@ -18,8 +18,8 @@ from dashboard import patrol_import as pi
 from dashboard.cli import main
 from dashboard.db import Database
 from dashboard.errors import FeltkartError
-from dashboard.importer import MAX_IMPORT_BYTES
 from dashboard.places import load_bundled, replace_places
+from dashboard.upload_table import MAX_IMPORT_BYTES
 from tests.spreadsheets import xlsx_bytes
 
 TODAY = date(2026, 11, 27)
