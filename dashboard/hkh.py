@@ -171,6 +171,8 @@ def add_action(db: Database, mapping_id: int, *, measure: str, owner: str, statu
     access.require("editor")
     _check_action(measure, owner, status)
     with db.write() as con:
+        if not con.execute("SELECT 1 FROM hkh_mappings WHERE id = $m", {"m": mapping_id}).fetchall():
+            raise FeltkartError("hkh.mapping_not_found", id=mapping_id)
         action_id = con.execute(
             "INSERT INTO hkh_actions (mapping_id, measure, owner, status, notes, updated_at) "
             "VALUES ($m, $measure, $owner, $status, $notes, $at) RETURNING id",

@@ -237,6 +237,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "hkh.owner_required": {"nb": "Oppgi hvem som eier tiltaket.", "en": "Say who owns the measure."},
     "hkh.bad_status": {"nb": "Ukjent status «{status}». Gyldige: {valid}.", "en": "Unknown status '{status}'. Valid: {valid}."},
     "hkh.action_not_found": {"nb": "Fant ikke tiltak nr. {id}.", "en": "Measure {id} was not found."},
+    "hkh.mapping_not_found": {"nb": "Fant ikke kartlegging nr. {id}.", "en": "Mapping {id} was not found."},
     "hkh.action_conflict": {
         "nb": "Tiltak nr. {id} ble endret av noen andre mens du skrev. Endringen din er ikke lagret; last siden på nytt.",
         "en": "Measure {id} was changed by someone else while you were writing. Your edit was not saved; reload the page.",

@@ -329,6 +329,13 @@ def test_updating_an_unknown_action(db):
     assert _audit(db, "hkh.action.update") == []
 
 
+
+def test_an_action_needs_an_existing_mapping(db):
+    with pytest.raises(FeltkartError) as exc:
+        hkh.add_action(db, 999_999, measure="Mer tilstedeværelse fredag", owner="OUT")
+    assert exc.value.key == "hkh.mapping_not_found" and exc.value.params == {"id": 999_999}
+    assert _audit(db, "hkh.action.add") == []
+
 # --- export -------------------------------------------------------------------------------------
 
 def _workbook(frames, title="HKH") -> openpyxl.Workbook:
