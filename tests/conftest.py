@@ -24,6 +24,16 @@ def demo_db(tmp_path_factory) -> Database:
 
 
 @pytest.fixture
+def demo_copy(demo_db, tmp_path) -> Database:
+    """A copy of the demo database that the test may write to."""
+    import shutil
+
+    path = tmp_path / "feltkart.duckdb"
+    shutil.copyfile(demo_db.path, path)
+    return Database(path)
+
+
+@pytest.fixture
 def fresh_db(tmp_path) -> Database:
     """An empty database path of the test's own (no file yet)."""
     return Database(tmp_path / "feltkart.duckdb")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextvars
 import getpass
 import json
-import shutil
 from datetime import date
 
 import pytest
@@ -36,11 +35,8 @@ def _clean_env(monkeypatch):
 
 
 @pytest.fixture
-def db(demo_db, tmp_path) -> Database:
-    """A copy of the demo database that the test may write to."""
-    path = tmp_path / "feltkart.duckdb"
-    shutil.copyfile(demo_db.path, path)
-    return Database(path)
+def db(demo_copy) -> Database:
+    return demo_copy
 
 
 def draft(body: str = "Mer uro ved stasjonen etter kl. 22.", author: str = "Team Nord") -> notes.NoteDraft:

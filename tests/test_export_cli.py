@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import geopandas as gpd
@@ -68,13 +67,6 @@ def assert_disclosure_safe(values, threshold: int) -> None:
 def published(shared_dir) -> list[tuple[str, str, int]]:
     with open(shared_dir / "domain/hits_2023.csv", encoding="utf-8", newline="") as handle:
         return [(r["area"], r["report_row"], int(r["hits"])) for r in csv.DictReader(handle)]
-
-
-@pytest.fixture
-def db_copy(demo_db, tmp_path) -> Database:
-    path = tmp_path / "kopi.duckdb"
-    shutil.copyfile(demo_db.path, path)
-    return Database(path)
 
 
 # --- export view: CSV ---------------------------------------------------------------------------
@@ -262,12 +254,12 @@ EVIL = '=HYPERLINK("http://evil")'
 
 
 @pytest.fixture
-def evil_db(db_copy) -> Database:
-    update_hotspot(db_copy, "lillestrom-stasjon", name=EVIL)
-    update_hotspot(db_copy, "stav-skole", name="+cmd")
-    update_hotspot(db_copy, "kjeller-skole", name="@SUM(A1:A9)")
-    update_hotspot(db_copy, "frogner-skole", name="-2+3")
-    return db_copy
+def evil_db(demo_copy) -> Database:
+    update_hotspot(demo_copy, "lillestrom-stasjon", name=EVIL)
+    update_hotspot(demo_copy, "stav-skole", name="+cmd")
+    update_hotspot(demo_copy, "kjeller-skole", name="@SUM(A1:A9)")
+    update_hotspot(demo_copy, "frogner-skole", name="-2+3")
+    return demo_copy
 
 
 def test_csv_neutralises_formulas_in_place_names(evil_db, tmp_path):
@@ -301,7 +293,7 @@ def test_geojson_keeps_the_name_as_it_is(evil_db, tmp_path):
     assert {f["id"]: f["properties"]["name"] for f in doc["features"]}["lillestrom-stasjon"] == EVIL
 
 
-def test_area_names_are_neutralised_too(db_copy, tmp_path):
+def test_area_names_are_neutralised_too(demo_copy, tmp_path):
     """An area renamed by a geodata import lands in the 'Område' column of every export."""
     from dashboard.geodata_import import import_geodata
 
@@ -311,11 +303,11 @@ def test_area_names_are_neutralised_too(db_copy, tmp_path):
             feature["properties"]["name"] = "=1+1"
     path = tmp_path / "areas.geojson"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    assert import_geodata(db_copy, path).renamed == ["fetsund"]
-    text = export(db_copy, tmp_path / "x.csv", "view", *YEAR_2023, "--area", "fetsund").read_bytes().decode("utf-8-sig")
+    assert import_geodata(demo_copy, path).renamed == ["fetsund"]
+    text = export(demo_copy, tmp_path / "x.csv", "view", *YEAR_2023, "--area", "fetsund").read_bytes().decode("utf-8-sig")
     areas = {row[2] for row in csv.reader(io.StringIO(text), delimiter=";")}
     assert "'=1+1" in areas and "=1+1" not in areas
-    book = openpyxl.load_workbook(export(db_copy, tmp_path / "x.xlsx", "view", *YEAR_2023, "--area", "fetsund"))
+    book = openpyxl.load_workbook(export(demo_copy, tmp_path / "x.xlsx", "view", *YEAR_2023, "--area", "fetsund"))
     assert all(cell.data_type != "f" for sheet in book for row in sheet.iter_rows() for cell in row)
-    annual = export(db_copy, tmp_path / "a.csv", "annual", "--year", "2023").read_bytes().decode("utf-8-sig")
+    annual = export(demo_copy, tmp_path / "a.csv", "annual", "--year", "2023").read_bytes().decode("utf-8-sig")
     assert "\r\n'=1+1;" in annual

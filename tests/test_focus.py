@@ -5,7 +5,6 @@ storing and following up a planning meeting's decision."""
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date, timedelta
 
 import pandas as pd
@@ -27,11 +26,8 @@ def _clean_env(monkeypatch):
 
 
 @pytest.fixture
-def db(demo_db, tmp_path) -> Database:
-    """A writable copy of the demo database."""
-    target = tmp_path / "focus.duckdb"
-    shutil.copyfile(demo_db.path, target)
-    return Database(target)
+def db(demo_copy) -> Database:
+    return demo_copy
 
 
 # --- hand-made inputs ---------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import geopandas as gpd
@@ -352,13 +351,6 @@ def test_a_missing_file_is_a_one_line_error(empty_db, tmp_path, capsys):
 
 
 # --- the bundled geodata against the demo database ----------------------------------------------
-
-@pytest.fixture
-def demo_copy(demo_db, tmp_path) -> Database:
-    path = tmp_path / "feltkart.duckdb"
-    shutil.copyfile(demo_db.path, path)
-    return Database(path)
-
 
 def test_reimporting_the_bundled_files_changes_nothing(demo_copy, capsys):
     before = (areas_in(demo_copy), hotspots_in(demo_copy))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from datetime import date
 
 import openpyxl
@@ -30,11 +29,8 @@ def _clean_env(monkeypatch):
 
 
 @pytest.fixture
-def db(demo_db, tmp_path) -> Database:
-    """A writable copy of the demo database."""
-    target = tmp_path / "hkh.duckdb"
-    shutil.copyfile(demo_db.path, target)
-    return Database(target)
+def db(demo_copy) -> Database:
+    return demo_copy
 
 
 @pytest.fixture(scope="module")

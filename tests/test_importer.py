@@ -13,7 +13,6 @@ import json
 import os
 import random
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -63,11 +62,8 @@ def places(demo_db) -> PlaceIndex:
 
 
 @pytest.fixture
-def db(demo_db, tmp_path) -> Database:
-    """A copy of the demo database that the test may write to."""
-    path = tmp_path / "feltkart.duckdb"
-    shutil.copyfile(demo_db.path, path)
-    return Database(path)
+def db(demo_copy) -> Database:
+    return demo_copy
 
 
 # --- making files the way Excel saves them ----------------------------------------------------

@@ -16,7 +16,6 @@ import ast
 import csv
 import io
 import json
-import shutil
 import time
 import tomllib
 import zipfile
@@ -55,11 +54,8 @@ def _clean_env(monkeypatch):
 
 
 @pytest.fixture
-def db(demo_db, tmp_path) -> Database:
-    """A writable copy of the demo database."""
-    path = tmp_path / "feltkart.duckdb"
-    shutil.copyfile(demo_db.path, path)
-    return Database(path)
+def db(demo_copy) -> Database:
+    return demo_copy
 
 
 def table_counts(db: Database) -> dict[str, int]:

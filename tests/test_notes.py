@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 
 import pytest
@@ -43,11 +42,8 @@ def hotspot_areas(demo_db) -> dict[str, str]:
 
 
 @pytest.fixture
-def db(demo_db, tmp_path) -> Database:
-    """A writable copy of the demo database."""
-    target = tmp_path / "notes.duckdb"
-    shutil.copyfile(demo_db.path, target)
-    return Database(target)
+def db(demo_copy) -> Database:
+    return demo_copy
 
 
 def _draft(**changes) -> NoteDraft:

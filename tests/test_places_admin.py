@@ -4,7 +4,6 @@ through the module and through ``feltkart places``; registrations always keep th
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 
 import pytest
@@ -38,11 +37,8 @@ def _clean_env(monkeypatch):
 
 
 @pytest.fixture
-def db(demo_db, tmp_path) -> Database:
-    """A copy of the demo database that the test may write to."""
-    path = tmp_path / "feltkart.duckdb"
-    shutil.copyfile(demo_db.path, path)
-    return Database(path)
+def db(demo_copy) -> Database:
+    return demo_copy
 
 
 def hotspot(db: Database, hotspot_id: str) -> dict | None:
