@@ -317,8 +317,10 @@ def cmd_batches(args) -> int:
 
         return None if pd.isna(value) else value.isoformat(sep=" ", timespec="minutes")
 
+    lang = i18n.default_lang()
     records = [
-        {"id": int(b.id), "kind": b.kind, "source_name": b.source_name, "layout": b.layout if isinstance(b.layout, str) else None,
+        {"id": int(b.id), "kind": b.kind, "what": batch_what(b.kind, b.layout, lang), "source_name": b.source_name,
+         "layout": b.layout if isinstance(b.layout, str) else None,
          "created_at": stamp(b.created_at), "rows_read": int(b.rows_read), "rows_imported": int(b.rows_imported),
          "rows_rejected": int(b.rows_rejected), "rows_duplicate": int(b.rows_duplicate), "undone_at": stamp(b.undone_at)}
         for b in batches.itertuples()
@@ -328,11 +330,10 @@ def cmd_batches(args) -> int:
     elif not records:
         print(i18n.t("import.no_batches"))
     else:
-        lang = i18n.default_lang()
         for b, row in zip(records, batches.itertuples()):
             undone = i18n.t("import.batch_undone", at=i18n.fmt_datetime(row.undone_at, lang)) if b["undone_at"] else ""
             print(i18n.t("import.batch_line", id=b["id"], at=i18n.fmt_datetime(row.created_at, lang),
-                         kind=batch_what(b["kind"], b["layout"], lang), source=b["source_name"],
+                         kind=b["what"], source=b["source_name"],
                          read=b["rows_read"], imported=b["rows_imported"], rejected=b["rows_rejected"],
                          duplicate=b["rows_duplicate"], undone=undone))
     return 0

@@ -656,6 +656,7 @@ def test_cli_import_json_and_text(db, tmp_path, capsys):
     assert code == 0
     batches = json.loads(out)
     assert [b["kind"] for b in batches] == ["demo", "file", "file"]
+    assert [b["what"] for b in batches] == ["Demodata", "Registreringer", "Registreringer"]
     assert batches[1]["id"] == result["batch_id"] and batches[1]["source_name"] == "uke.csv"
     code, out, _ = run(capsys, "batches", "--db", db.path)
     assert code == 0 and "uke.csv" in out and "uke2.csv" in out
