@@ -24,6 +24,14 @@ def demo_db(tmp_path_factory) -> Database:
 
 
 @pytest.fixture
+def clean_env(monkeypatch):
+    """Norwegian messages, and no database chosen by the shell's environment (modules that need
+    this say ``pytestmark = pytest.mark.usefixtures("clean_env")``)."""
+    monkeypatch.delenv("FELTKART_LANG", raising=False)
+    monkeypatch.delenv("FELTKART_DB", raising=False)
+
+
+@pytest.fixture
 def demo_copy(demo_db, tmp_path) -> Database:
     """A copy of the demo database that the test may write to."""
     import shutil

@@ -28,10 +28,7 @@ TINY_CSV = ("Dato;Klokkeslett;Sted;Kanal;Aldersgruppe;Kjønn;Antall\r\n"
             "04.03.2025;19.00;Volla;gatefelt;16-18;jente;1\r\n").encode("cp1252")
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch):
-    monkeypatch.delenv("FELTKART_LANG", raising=False)
-    monkeypatch.delenv("FELTKART_DB", raising=False)
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 @pytest.fixture

@@ -22,11 +22,7 @@ NBSP = "\u00a0"
 PLACE_KEYS = {"id", "name", "kind", "area_id", "lat", "lon", "approximate"}
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch):
-    """Norwegian messages, and no database chosen by the environment unless a test sets one."""
-    monkeypatch.delenv("FELTKART_LANG", raising=False)
-    monkeypatch.delenv("FELTKART_DB", raising=False)
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 @pytest.fixture(scope="module")

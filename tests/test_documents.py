@@ -42,10 +42,7 @@ _NOT_COUNTS = re.compile(r"\d{2}\.\d{2}\.\d{4}|\b\d{2}:\d{2}\b|[+−\-±]?\d[\d\
 _NUMBER = re.compile(r"\d{1,3}(?:\u00a0\d{3})+(?!\d)|\d+(?:,\d+)?")
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch):
-    monkeypatch.delenv("FELTKART_LANG", raising=False)
-    monkeypatch.delenv("FELTKART_DB", raising=False)
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 # --- reading the files back ---------------------------------------------------------------------

@@ -26,10 +26,7 @@ HOTSPOT_COLUMNS = ["Sted", "Stedstype", "Område", "Treff", "Treff før", "Endri
 SUPPRESSED = ":"
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch):
-    monkeypatch.delenv("FELTKART_LANG", raising=False)
-    monkeypatch.delenv("FELTKART_DB", raising=False)
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 def export(db: Database, path: Path, *args) -> Path:

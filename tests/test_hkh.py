@@ -22,10 +22,7 @@ Y2025 = (date(2025, 1, 1), date(2025, 12, 31))
 HKH_PLACES = ["lillestrom-stasjon", "strommen-storsenter"]
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch):
-    monkeypatch.delenv("FELTKART_LANG", raising=False)
-    monkeypatch.delenv("FELTKART_DB", raising=False)
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 @pytest.fixture

@@ -47,10 +47,7 @@ TODAY = date(2026, 11, 27)
 DASHBOARD_DIR = REPO_DIR / "dashboard"
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch):
-    monkeypatch.delenv("FELTKART_LANG", raising=False)
-    monkeypatch.delenv("FELTKART_DB", raising=False)
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 @pytest.fixture

@@ -28,11 +28,7 @@ RECORD_KEYS = {"id", "period_start", "period_end", "area_id", "hotspot_id", "tag
                "archived", "version"}
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch):
-    """Norwegian messages, and no database chosen by the environment."""
-    monkeypatch.delenv("FELTKART_LANG", raising=False)
-    monkeypatch.delenv("FELTKART_DB", raising=False)
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 @pytest.fixture(scope="module")

@@ -30,10 +30,7 @@ OUTSIDE = (10.60, 59.60)  # in the Oslofjord, in no area
 STASJON = (11.04603, 59.95366)  # the hotspot 'lillestrom-stasjon'
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch):
-    monkeypatch.delenv("FELTKART_LANG", raising=False)
-    monkeypatch.delenv("FELTKART_DB", raising=False)
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 @pytest.fixture
