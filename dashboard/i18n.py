@@ -563,7 +563,7 @@ MESSAGES.update({
     "data.history.rejected": {"nb": "Last ned avviste rader (rett og importer på nytt)", "en": "Download the rejected rows (fix and import again)"},
     "data.history.confirm_undo": {"nb": "Ja, fjern alt som kom inn med import nr. {batch}", "en": "Yes, remove everything import {batch} brought in"},
     "data.history.undo": {"nb": "Angre importen", "en": "Undo the import"},
-    "data.history.undone": {"nb": "Import nr. {batch} er angret ({rows} rader fjernet).", "en": "Import {batch} undone ({rows} rows removed)."},
+    "data.history.undone": {"nb": "Import nr. {batch} er angret. Antall rader fjernet: {rows}.", "en": "Import {batch} undone. Rows removed: {rows}."},
     "data.places.add": {"nb": "Nytt treffsted", "en": "New hotspot"},
     "data.places.pick_on_map": {"nb": "Velg punktet i kartet", "en": "Pick the point on the map"},
     "data.col.when": {"nb": "Tidspunkt", "en": "Time"},
@@ -791,7 +791,7 @@ MESSAGES.update({
         "nb": "Import nr. {batch} ble allerede angret {at}.", "en": "Import {batch} was already undone on {at}.",
     },
     "import.undone": {
-        "nb": "Angret import nr. {batch}: {n} rader fjernet.", "en": "Undid import {batch}: {n} rows removed.",
+        "nb": "Angret import nr. {batch}. Antall rader fjernet: {n}.", "en": "Undid import {batch}. Rows removed: {n}.",
     },
     "import.summary": {
         "nb": "{file}: {read} rader lest, {imported} registreringer importert, {rejected} rader avvist, {duplicate} duplikater.",

@@ -183,7 +183,7 @@ def test_undo_an_import_in_the_history(app_db):
     assert not at.button(key="history_undo").proto.disabled
     at.button(key="history_undo").click().run()
     assert_clean(at)
-    assert any(f"Import nr. {batch_id} er angret (2 rader fjernet)" in s.value for s in at.success), \
+    assert any(f"Import nr. {batch_id} er angret. Antall rader fjernet: 2." in s.value for s in at.success), \
         [s.value for s in at.success]
     with app_db.read() as con:
         assert con.execute("SELECT count(*) FROM contacts WHERE batch_id = $b", {"b": batch_id}).fetchall()[0][0] == 0

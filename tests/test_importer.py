@@ -668,7 +668,7 @@ def test_cli_import_json_and_text(db, tmp_path, capsys):
     assert history["Hva"].tolist() == ["Registreringer", "Registreringer", "Demodata"]
 
     code, out, err = run(capsys, "undo", result["batch_id"], "--db", db.path)
-    assert code == 0 and f"Angret import nr. {result['batch_id']}: 1 rader fjernet." in out
+    assert code == 0 and f"Angret import nr. {result['batch_id']}. Antall rader fjernet: 1." in out
     code, out, err = run(capsys, "undo", result["batch_id"], "--db", db.path)
     assert code == 1 and "allerede angret" in err and len(err.strip().splitlines()) == 1
 

@@ -116,7 +116,7 @@ def test_upload_preview_import_and_undo(tab):
     assert undo.is_enabled()
     undo.click()
     tab.wait_idle()
-    page.get_by_text(f"Import nr. {batch} er angret ({TALLIES} rader fjernet).").wait_for(timeout=30_000)
+    page.get_by_text(f"Import nr. {batch} er angret. Antall rader fjernet: {TALLIES}.").wait_for(timeout=30_000)
     assert tab.exceptions() == []
 
     assert contact_hits(tab) == 0
