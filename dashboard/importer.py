@@ -35,19 +35,17 @@ from dashboard.db import OSLO, Database
 from dashboard.errors import FeltkartError
 from dashboard.upload_table import (
     COMMENT_COLUMNS,
-    MAX_IMPORT_BYTES,
     SILENT_COLUMNS,
     Cached,
     RejectedRow,
     RowError,
-    find_header,
     fold,
     parse_count,
     parse_date,
     parse_number,
     parse_time,
     quote_names,
-    read_table,
+    read_records,
 )
 
 SNAP_RADIUS_M = 250  # a point this close to a hotspot (EPSG:25833) counts at the hotspot
@@ -412,18 +410,8 @@ def parse_file(data: bytes, file_name: str, places: PlaceIndex, *, today: date |
     >>> parsed.rows[["hotspot_id", "youth_count"]].values.tolist()  # doctest: +SKIP
     [['volla', 3]]
     """
-    if len(data) > MAX_IMPORT_BYTES:
-        raise FeltkartError("import.too_large", file=file_name, size=round(len(data) / (1024 * 1024), 1),
-                max=MAX_IMPORT_BYTES // (1024 * 1024))
-    if not data.strip(b" \t\r\n\xef\xbb\xbf;,"):
-        raise FeltkartError("import.empty", file=file_name)
     today = today or datetime.now(OSLO).date()
-    records, notices = read_table(data, file_name, _is_header_cell)
-    header_at = find_header(records, _is_header_cell)
-    if header_at is None:
-        header_at = next((i for i, (_, cells) in enumerate(records) if any(cells)), None)
-        if header_at is None:
-            raise FeltkartError("import.empty", file=file_name)
+    records, header_at, notices = read_records(data, file_name, _is_header_cell)
     header_line, headers = records[header_at]
     columns = _classify(headers, file_name)
     if "youth_count" in columns.fields:

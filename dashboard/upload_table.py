@@ -211,6 +211,24 @@ def read_table(data: bytes, file_name: str, is_header_cell) -> tuple[list[tuple[
     return _read_csv(data, file_name, is_header_cell), []
 
 
+def read_records(data: bytes, file_name: str, is_header_cell) -> tuple[list[tuple[int, list[str]]], int, list[str]]:
+    """The file's lines, the index of its header line and notices; refused as a whole when too large,
+    empty or unreadable. Without a recognisable header, the first non-empty line is taken as one
+    (the caller then names the missing columns)."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise FeltkartError("import.too_large", file=file_name, size=round(len(data) / (1024 * 1024), 1),
+                            max=MAX_IMPORT_BYTES // (1024 * 1024))
+    if not data.strip(b" \t\r\n\xef\xbb\xbf;,"):
+        raise FeltkartError("import.empty", file=file_name)
+    records, notices = read_table(data, file_name, is_header_cell)
+    header_at = find_header(records, is_header_cell)
+    if header_at is None:
+        header_at = next((i for i, (_, cells) in enumerate(records) if any(cells)), None)
+        if header_at is None:
+            raise FeltkartError("import.empty", file=file_name)
+    return records, header_at, notices
+
+
 def find_header(records, is_header_cell) -> int | None:
     """Index in ``records`` of the header line: the first of the first non-empty lines with two
     or more known column names."""
@@ -338,20 +356,7 @@ class UploadTable:
 def read_upload_table(data: bytes, name: str, columns: Columns) -> UploadTable:
     """Read ``data`` (CSV or XLSX) up to its lines, or refuse the whole file with a ``FeltkartError``
     (too large, empty, unreadable, a required column missing or given twice, no lines)."""
-    if len(data) > MAX_IMPORT_BYTES:
-        raise FeltkartError("import.too_large", file=name, size=round(len(data) / (1024 * 1024), 1),
-                            max=MAX_IMPORT_BYTES // (1024 * 1024))
-    if not data.strip(b" \t\r\n\xef\xbb\xbf;,"):
-        raise FeltkartError("import.empty", file=name)
-    def is_header_cell(text: str) -> bool:
-        return columns.key(text) in columns.aliases
-
-    records, notices = read_table(data, name, is_header_cell)
-    header_at = find_header(records, is_header_cell)
-    if header_at is None:
-        header_at = next((i for i, (_, cells) in enumerate(records) if any(cells)), None)
-        if header_at is None:
-            raise FeltkartError("import.empty", file=name)
+    records, header_at, notices = read_records(data, name, lambda text: columns.key(text) in columns.aliases)
     header_line, headers = records[header_at]
     fields, column_notices = _classify(headers, name, columns)
     body = [(n, cells) for n, cells in records[header_at + 1:] if any(cells)]

@@ -372,7 +372,7 @@ def test_empty_and_header_only_files(places, data, key):
 
 
 def test_a_file_over_the_limit_is_refused_before_parsing(places):
-    data = b"a" * (importer.MAX_IMPORT_BYTES + 1)
+    data = b"a" * (upload_table.MAX_IMPORT_BYTES + 1)
     started = time.perf_counter()
     error = refusal(data, "stor.csv", places)
     assert error.key == "import.too_large" and "25 MB" in str(error)
@@ -682,7 +682,7 @@ def test_cli_refusals_and_usage_errors(db, tmp_path, capsys):
     assert code == 1 and "Fant ikke fila" in err
     big = tmp_path / "stor.csv"
     with open(big, "wb") as handle:
-        handle.truncate(importer.MAX_IMPORT_BYTES + 1)
+        handle.truncate(upload_table.MAX_IMPORT_BYTES + 1)
     code, out, err = run(capsys, "import", big, "--db", db.path)
     assert code == 1 and "for stor" in err
     for argv in (["import"], ["undo"], ["undo", "abc"], ["import", empty, "--bogus"], ["batches", "extra"]):

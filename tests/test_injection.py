@@ -462,9 +462,9 @@ def _error_key(excinfo) -> str:
 
 
 def test_oversized_upload_is_refused_before_parsing(place_index, monkeypatch):
-    assert 0 < importer.MAX_IMPORT_BYTES <= 50 * 1024 * 1024
-    monkeypatch.setattr(importer, "read_table", lambda *a, **k: pytest.fail("the file was parsed"))
-    data = b"dato;kl;sted;kanal;alder;kjonn;antall\n" + b"x" * importer.MAX_IMPORT_BYTES
+    assert 0 < upload_table.MAX_IMPORT_BYTES <= 50 * 1024 * 1024
+    monkeypatch.setattr(upload_table, "read_table", lambda *a, **k: pytest.fail("the file was parsed"))
+    data = b"dato;kl;sted;kanal;alder;kjonn;antall\n" + b"x" * upload_table.MAX_IMPORT_BYTES
     started = time.perf_counter()
     with pytest.raises(FeltkartError) as excinfo:
         importer.parse_file(data, "stor.csv", place_index)
@@ -508,7 +508,7 @@ def test_xlsx_zip_bomb_of_many_small_members_is_refused(place_index, monkeypatch
     members = {f"xl/media/m{i}.bin": (upload_table.XLSX_RATIO_CHECK_FROM_BYTES, upload_table.XLSX_RATIO_CHECK_FROM_BYTES)
                for i in range(n)}
     bomb = _zip({**XLSX_SKELETON, **members})
-    assert len(bomb) < importer.MAX_IMPORT_BYTES
+    assert len(bomb) < upload_table.MAX_IMPORT_BYTES
     import openpyxl as real_openpyxl
     monkeypatch.setattr(real_openpyxl, "load_workbook", lambda *a, **k: pytest.fail("the bomb was opened"))
     started = time.perf_counter()
@@ -569,7 +569,7 @@ def test_safe_filename_never_yields_a_path(stem, suffix):
 def test_streamlit_upload_limit_is_not_above_the_importers():
     config = tomllib.loads((REPO_DIR / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     max_upload_mb = config.get("server", {}).get("maxUploadSize", 200)  # Streamlit's default
-    assert max_upload_mb * 1024 * 1024 <= importer.MAX_IMPORT_BYTES
+    assert max_upload_mb * 1024 * 1024 <= upload_table.MAX_IMPORT_BYTES
 
 
 def test_rejected_rows_csv_neutralises_every_formula_start(db):
