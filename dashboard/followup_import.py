@@ -287,7 +287,7 @@ def parse_followup_file(data: bytes, name: str, *, today: date | None = None) ->
                           duplicates)
 
 
-# Figures of a batch undone by import_store.undo_batch (which does not know this table yet) are
+# Figures of a batch undone before import_store.undo_batch removed them (an older Feltkart) are
 # ignored everywhere and removed by the next follow-up import.
 _LIVE = "f.batch_id NOT IN (SELECT id FROM import_batches WHERE undone_at IS NOT NULL)"
 
@@ -345,9 +345,3 @@ def commit_followup(db: Database, parsed: ParsedFollowup, strict: bool = False, 
                                insert=insert, audit_action="followup.import",
                                nothing_new_key="followup.notice.nothing_new", strict=strict, dry_run=dry_run,
                                source_name=source_name)
-
-
-def delete_batch_rows(con, batch_id: int) -> int:
-    """Remove a batch's follow-up figures inside the caller's transaction; returns how many.
-    :func:`dashboard.import_store.undo_batch` calls it, so one undo serves both kinds of import."""
-    return int(con.execute("DELETE FROM followup_figures WHERE batch_id = $id", {"id": batch_id}).fetchall()[0][0])

@@ -34,6 +34,8 @@ from dashboard.errors import FeltkartError
 from dashboard.importer import CONTACT_COLUMNS, ParsedImport
 from dashboard.upload_table import ERRORS_COLUMN, RejectedRow, RowError
 
+# Every table whose rows an import brings in (registrations, follow-up figures, patrols): undo empties them all.
+BATCH_TABLES = ("contacts", "followup_figures", "patrols")
 PAUSE_BEFORE_COMMIT_ENV = "FELTKART_TEST_PAUSE_BEFORE_COMMIT_S"  # test hook: see _pause_before_commit
 BEFORE_COMMIT_MARKER = "FELTKART-IMPORT-BEFORE-COMMIT"
 
@@ -313,14 +315,8 @@ def undo_batch(db: Database, batch_id: int) -> int:
             raise FeltkartError("import.undo_demo", batch=batch_id)
         if undone_at is not None:
             raise FeltkartError("import.already_undone", batch=batch_id, at=undone_at.strftime("%d.%m.%Y %H:%M"))
-        removed = int(con.execute("DELETE FROM contacts WHERE batch_id = $id", {"id": batch_id}).fetchall()[0][0])
-        from dashboard import (  # here: both build on this module
-            followup_import,
-            patrol_import,
-        )
-
-        removed += followup_import.delete_batch_rows(con, batch_id)  # a follow-up figures import is undone the same way
-        removed += patrol_import.delete_batch_rows(con, batch_id)  # and so is a patrol log import
+        removed = sum(int(con.execute(f"DELETE FROM {table} WHERE batch_id = $id", {"id": batch_id}).fetchall()[0][0])
+                      for table in BATCH_TABLES)
         con.execute("DELETE FROM import_rejections WHERE batch_id = $id", {"id": batch_id})
         con.execute("UPDATE import_batches SET undone_at = $at WHERE id = $id", {"at": now_local(), "id": batch_id})
         audit.record(con, "import.undo", f"batch:{batch_id}", before={"registrations": removed})

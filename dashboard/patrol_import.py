@@ -414,12 +414,6 @@ def commit_patrols(db: Database, parsed: ParsedPatrols, strict: bool = False, dr
                                source_name=source_name)
 
 
-def delete_batch_rows(con, batch_id: int) -> int:
-    """Remove a batch's patrols inside the caller's transaction; returns how many.
-    :func:`dashboard.import_store.undo_batch` calls it, so one undo serves every kind of import."""
-    return int(con.execute("DELETE FROM patrols WHERE batch_id = $id", {"id": batch_id}).fetchall()[0][0])
-
-
 # --- showing it ----------------------------------------------------------------------------------
 
 def preview_table(rows: pd.DataFrame, area_names: dict[str, str], lang: str = "nb", limit: int = 200) -> pd.DataFrame:

@@ -355,6 +355,8 @@ SQL_STRING_ALLOW_LIST = {
      '            "JOIN incoming_keys k ON f.month = k.month AND f.measure = k.measure AND f.category = k.category "\n'
      '            f"WHERE {_LIVE}"')):
         "_LIVE is a module constant SQL fragment",
+    ("dashboard/import_store.py", "undo_batch", 'f"DELETE FROM {table} WHERE batch_id = $id"'):
+        "table comes from BATCH_TABLES, a module constant",
     ("dashboard/followup_import.py", "insert", '"DELETE FROM followup_figures f WHERE NOT (" + _LIVE'):
         "_LIVE is a module constant SQL fragment",
     ("dashboard/followup_import.py", "insert", '"DELETE FROM followup_figures f WHERE NOT (" + _LIVE + ")"'):
