@@ -441,6 +441,11 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
                         help="database file (default: $FELTKART_DB or data/feltkart.duckdb)")
+    import_file = argparse.ArgumentParser(add_help=False)  # what every import command takes
+    import_file.add_argument("file", metavar="FILE", help="CSV (; , or tab; UTF-8 or Windows-1252) or XLSX")
+    import_file.add_argument("--strict", action="store_true", help="refuse the whole file if any line has an error")
+    import_file.add_argument("--dry-run", action="store_true", help="check and count, but store nothing")
+    import_file.add_argument("--json", action="store_true", help="print the result as JSON")
     parser = argparse.ArgumentParser(prog="feltkart", parents=[common],
                                      description="Feltkart: map dashboard for youth outreach teams.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -487,11 +492,8 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--archived", action="store_true", help="include archived notes")
     listing.set_defaults(func=cmd_notes_list)
 
-    imports = commands.add_parser("import", parents=[common], help="import registrations from a CSV or XLSX file")
-    imports.add_argument("file", metavar="FILE", help="CSV (; , or tab; UTF-8 or Windows-1252) or XLSX")
-    imports.add_argument("--strict", action="store_true", help="refuse the whole file if any line has an error")
-    imports.add_argument("--dry-run", action="store_true", help="check and count, but store nothing")
-    imports.add_argument("--json", action="store_true", help="print the result as JSON")
+    imports = commands.add_parser("import", parents=[common, import_file],
+                                  help="import registrations from a CSV or XLSX file")
     imports.set_defaults(func=cmd_import)
     batches = commands.add_parser("batches", parents=[common], help="list the imports")
     batches.add_argument("--json", action="store_true", help="print JSON")
@@ -610,11 +612,8 @@ def build_parser() -> argparse.ArgumentParser:
     followup_parser = commands.add_parser("followup", help="follow-up and collaboration: monthly figures, never a person")
     followup_commands = followup_parser.add_subparsers(dest="followup_command", required=True, metavar="ACTION")
     followup_import = followup_commands.add_parser(
-        "import", parents=[common], help="import monthly figures (måned, måltall, kategori/tjeneste, antall) from CSV or XLSX")
-    followup_import.add_argument("file", metavar="FILE", help="CSV (; , or tab; UTF-8 or Windows-1252) or XLSX")
-    followup_import.add_argument("--strict", action="store_true", help="refuse the whole file if any line has an error")
-    followup_import.add_argument("--dry-run", action="store_true", help="check and count, but store nothing")
-    followup_import.add_argument("--json", action="store_true", help="print the result as JSON")
+        "import", parents=[common, import_file],
+        help="import monthly figures (måned, måltall, kategori/tjeneste, antall) from CSV or XLSX")
     followup_import.set_defaults(func=cmd_followup_import)
     followup_summary = followup_commands.add_parser("summary", parents=[common], help="a year's follow-up figures")
     followup_summary.add_argument("--year", type=_year, required=True)
@@ -625,12 +624,8 @@ def build_parser() -> argparse.ArgumentParser:
     patrols_parser = commands.add_parser("patrols", help="the patrol log: which team covered which area when")
     patrols_commands = patrols_parser.add_subparsers(dest="patrols_command", required=True, metavar="ACTION")
     patrols_import = patrols_commands.add_parser(
-        "import", parents=[common],
+        "import", parents=[common, import_file],
         help="import a patrol log (dato, fra, til, område, team, optional vakt) from CSV or XLSX")
-    patrols_import.add_argument("file", metavar="FILE", help="CSV (; , or tab; UTF-8 or Windows-1252) or XLSX")
-    patrols_import.add_argument("--strict", action="store_true", help="refuse the whole file if any line has an error")
-    patrols_import.add_argument("--dry-run", action="store_true", help="check and count, but store nothing")
-    patrols_import.add_argument("--json", action="store_true", help="print the result as JSON")
     patrols_import.set_defaults(func=cmd_patrols_import)
     # --- end patrol log import ---
     return parser
