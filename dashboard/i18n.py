@@ -460,6 +460,7 @@ MESSAGES.update({
     "trends.risers": {"nb": "Tydelig økning", "en": "Clear rises"},
     "trends.fallers": {"nb": "Tydelig nedgang", "en": "Clear falls"},
     "trends.none_significant": {"nb": "Ingen tydelige endringer.", "en": "No clear changes."},
+    "trends.none_compared": {"nb": "Ingen endringer er vurdert: {reason}.", "en": "No changes are judged: {reason}."},
     "trends.no_comparison": {
         "nb": "Velg en sammenligningsperiode i menyen for å se endringer.",
         "en": "Choose a comparison period in the sidebar to see changes.",

@@ -42,8 +42,8 @@ ui.show_chart(charts.monthly_series(series, series_before, lang=lang, by="place"
 st.subheader(ctx.t("trends.changes"))
 if ctx.judged.comparison is None:
     st.info(ctx.t("trends.no_comparison"))
-elif comparison is None:
-    st.info(ctx.judged.note(lang))
+elif comparison is None:  # one side has no data: the notice at the top says which
+    st.caption(ctx.t("trends.none_compared", reason=ctx.judged.change_label(lang)))
 else:
     risers, fallers = stats.risers_and_fallers(ui.hotspot_table(ctx, flt, ctx.judged))
     rise_col, fall_col = st.columns(2)
