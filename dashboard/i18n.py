@@ -387,6 +387,10 @@ MESSAGES.update({
     "period.label": {"nb": "{start}–{end}", "en": "{start} to {end}"},
     "period.compare_label": {"nb": "sammenlignet med {start}–{end}", "en": "compared with {start} to {end}"},
     "period.no_compare": {"nb": "uten sammenligning", "en": "without comparison"},
+    "period.clipped": {
+        "nb": "(registreringene går til {last}: endringen gjelder {start}–{end})",
+        "en": "(the registrations run to {last}: the change covers {start} to {end})",
+    },
     "change.rise": {"nb": "tydelig økning", "en": "clear rise"},
     "change.fall": {"nb": "tydelig nedgang", "en": "clear fall"},
     "change.none": {"nb": "ingen tydelig endring", "en": "no clear change"},

@@ -193,7 +193,10 @@ def period_caption(ctx: PageContext, with_notice: bool = False) -> str:
         return f"{text}, {ctx.t('period.no_compare')}"
     start, end = judged.comparison
     text += ", " + ctx.t("period.compare_label", start=i18n.fmt_date(start, lang), end=i18n.fmt_date(end, lang))
-    return f"{text}. {judged.note(lang)}" if judged.note(lang) and (judged.comparable or with_notice) else text
+    if judged.comparable and judged.clipped:  # the period reaches past the last data (a filter's end only)
+        return text + " " + ctx.t("period.clipped", last=i18n.fmt_date(judged.span.last, lang),
+                                  start=i18n.fmt_date(judged.current[0], lang), end=i18n.fmt_date(judged.current[1], lang))
+    return f"{text}. {judged.note(lang)}" if with_notice and judged.note(lang) else text
 
 
 def comparison_notice(ctx: PageContext) -> None:

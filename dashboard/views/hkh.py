@@ -64,7 +64,10 @@ for column, label, figures, key in ((left, "hkh.baseline", comparison.before, "h
                                     (right, "hkh.followup", comparison.after, "hkh_after")):
     with column:
         st.markdown(f"**{ctx.t(label)}**")
-        ui.show_chart(charts.weekday_hour_heatmap(figures.weekday_hour, lang=lang), key=key)
+        if figures.has_data:
+            ui.show_chart(charts.weekday_hour_heatmap(figures.weekday_hour, lang=lang), key=key)
+        else:  # an empty grid would read as "no youth at any hour"
+            st.caption(figures.hits_text(lang).capitalize())
 
 
 
