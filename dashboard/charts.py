@@ -578,13 +578,12 @@ def _year_summary(filled: pd.DataFrame, lang: str, span: DataSpan | None = None)
         now = this[this["month"].dt.month.isin(compared)]["hits"].sum()
         change = fmt_pct((now - before["hits"].sum()) / before["hits"].sum(), lang)
         same = "" if len(compared) == 12 else ("samme måneder i " if lang == "nb" else "the same months of ")
-        which = ""
-        if compared != months:  # say which months the change is of
-            which = (f" {_month_name(compared[0], lang)}–{_month_name(compared[-1], lang)}" if len(compared) > 1
-                     else f" {_month_name(compared[0], lang)}")
-        text += (f";{which} {change} mot {same}{year - 1}" if lang == "nb"
-                 else f";{which} {change} against {same}{year - 1}") if which else \
-            (f", {change} mot {same}{year - 1}" if lang == "nb" else f", {change} against {same}{year - 1}")
+        against = f"{change} mot {same}{year - 1}" if lang == "nb" else f"{change} against {same}{year - 1}"
+        if compared == months:
+            text += f", {against}"
+        else:  # say which months the change is of
+            which = "–".join(dict.fromkeys(_month_name(m, lang) for m in (compared[0], compared[-1])))
+            text += f"; {which} {against}"
     return text + (f"; flest i {peak}." if lang == "nb" else f"; most in {peak}.")
 
 

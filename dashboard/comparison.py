@@ -165,24 +165,23 @@ class Judgement:
 
 def for_periods(comparison: Period, current: Period, span: DataSpan) -> Judgement:
     """Two given periods (HKH baseline and follow-up, ``feltkart compare``): see the module rule."""
-    covered = _clip(current, span)
-    if covered is None:
+    with_data = _clip(current, span)
+    if with_data is None:
         return Judgement(NO_CURRENT_DATA, current, comparison, span)
-    return Judgement(_coverage_status(comparison, span), covered, comparison, span, clipped=covered != current)
+    return Judgement(_coverage_status(comparison, span), with_data, comparison, span, clipped=with_data != current)
 
 
 def for_filter(flt: Filter, span: DataSpan) -> Judgement:
     """The filter's period and its comparison period (previous / last year), derived from the
     current period's days with data; status OFF when the filter compares with nothing."""
-    covered = _clip((flt.start, flt.end), span)
-    clipped = covered is not None and covered != (flt.start, flt.end)
-    derived = flt.with_period(*covered).comparison() if covered else flt.comparison()
-    if derived is None:
-        return Judgement(OFF, covered or (flt.start, flt.end), None, span, clipped)
-    comparison = (derived.start, derived.end)
-    if covered is None:
-        return Judgement(NO_CURRENT_DATA, (flt.start, flt.end), comparison, span)
-    status = _coverage_status(comparison, span)
-    if status != OK:  # say it of the comparison period as chosen, not of the days derived from the data
-        comparison = (flt.comparison().start, flt.comparison().end)
-    return Judgement(status, covered, comparison, span, clipped)
+    chosen = flt.comparison()
+    if chosen is None:
+        return Judgement(OFF, (flt.start, flt.end), None, span)
+    with_data = _clip((flt.start, flt.end), span)
+    if with_data is None:
+        return Judgement(NO_CURRENT_DATA, (flt.start, flt.end), (chosen.start, chosen.end), span)
+    derived = flt.with_period(*with_data).comparison()
+    status = _coverage_status((derived.start, derived.end), span)
+    # Say a refusal of the comparison period as chosen, not of the days derived from the data.
+    shown = derived if status == OK else chosen
+    return Judgement(status, with_data, (shown.start, shown.end), span, clipped=with_data != (flt.start, flt.end))

@@ -104,8 +104,8 @@ def rank(cells: pd.DataFrame, cells_before: pd.DataFrame | None, notes: pd.DataF
     """Rank area × weekday × window by weighted evidence (see the module docstring).
 
     ``cells``/``cells_before``: the ``focus_cells`` query for the basis period and the weeks
-    before it (None when those weeks have no data: then nothing counts as a rise); ``notes``: the ``trend_notes`` query for the basis period; ``planned``: planned teams
-    per weekday and hour (:func:`patrols.planned_teams_for_period`); ``weeks``: the basis period's
+    before it (None when those weeks have no data: then nothing counts as a rise); ``notes``: the
+    ``trend_notes`` query for the basis period; ``planned``: planned teams per weekday and hour (:func:`patrols.planned_teams_for_period`); ``weeks``: the basis period's
     length in weeks (for hits per planned team-hour).
     """
     weights = check_weights(weights or DEFAULT_WEIGHTS)
@@ -131,8 +131,8 @@ def rank(cells: pd.DataFrame, cells_before: pd.DataFrame | None, notes: pd.DataF
     risk_by_area = risk_notes.groupby("area_id").size().to_dict() if len(risk_notes) else {}
 
     compared = cells_before is not None
-    table["z"] = [stats.change_z(n, b) if compared else np.nan for n, b in zip(table["hits"], table["hits_before"])]
-    table["p"] = stats.poisson_change_ps(table["hits"], table["hits_before"].fillna(0)) if compared else np.nan
+    table["z"] = [stats.change_z(n, b) for n, b in zip(table["hits"], table["hits_before"])] if compared else np.nan
+    table["p"] = stats.poisson_change_ps(table["hits"], table["hits_before"]) if compared else np.nan
     team_hours = table["team_hours_per_week"] * weeks
     table["per_team_hour"] = np.where(team_hours > 0, table["hits"] / team_hours.where(team_hours > 0, 1), np.nan)
     max_rate = np.nanmax(table["per_team_hour"]) if table["per_team_hour"].notna().any() else 0.0

@@ -13,8 +13,10 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import REPO_DIR, access, hkh, queries
+from dashboard import access, hkh, queries
 from dashboard.filters import Filter
+from tests.test_app import _app as open_app
+from tests.test_app import _assert_clean as assert_clean
 
 YEAR_2022 = {"from": "2022-01-01", "to": "2022-12-31"}
 NO_DATA = "ingen data i sammenligningsperioden"
@@ -23,14 +25,8 @@ NOTE_2022 = ("Ingen endring vises: ingen data i sammenligningsperioden 01.01.202
 
 
 def _app(page: str | None = None, **query_params) -> AppTest:
-    at = AppTest.from_file(str(REPO_DIR / "dashboard" / "app.py"), default_timeout=120)
-    for key, value in query_params.items():
-        at.query_params[key] = value
-    at.run()
-    if page is not None:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+    at = open_app(page, **query_params)
+    assert_clean(at)
     return at
 
 
