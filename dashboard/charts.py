@@ -25,6 +25,7 @@ from babel.dates import get_month_names
 from babel.numbers import format_decimal
 
 from dashboard import vocab
+from dashboard.comparison import DataSpan, covered
 from dashboard.i18n import LANGS, fmt_date, fmt_int, fmt_pct, t
 
 HOURS_PER_DAY = 24
@@ -510,8 +511,13 @@ def _series_summary(cur: pd.DataFrame, cmp: pd.DataFrame | None, by: str | None,
     return text + "."
 
 
-def year_over_year(monthly: pd.DataFrame, *, lang: str = "nb") -> Chart:
-    """Hits per calendar month, one line per year (x = month name); ``monthly``: month (date), hits."""
+def year_over_year(monthly: pd.DataFrame, *, lang: str = "nb", span: DataSpan | None = None) -> Chart:
+    """Hits per calendar month, one line per year (x = month name); ``monthly``: month (date), hits.
+
+    The summary gives the latest year's change against the year before over the months both years
+    have data for throughout (``span``, the team's registration coverage: an unfinished month, or
+    months before the first registration, are left out of the change); without ``span`` over all
+    the latest year's months."""
     _check_lang(lang)
     _require_columns(monthly, ("month", "hits"), "monthly")
     filled = _filled(monthly, None)
@@ -540,24 +546,44 @@ def year_over_year(monthly: pd.DataFrame, *, lang: str = "nb") -> Chart:
     table = pd.DataFrame({_tx("year", lang): filled["year"].astype(int),
                           _tx("month", lang): [_month_name(m.month, lang) for m in filled["month"]],
                           _tx("Hits", lang): filled["hits"].astype(int)})
-    return Chart(fig, table, _year_summary(filled, lang))
+    return Chart(fig, table, _year_summary(filled, lang, span))
 
 
-def _year_summary(filled: pd.DataFrame, lang: str) -> str:
+def _comparable_months(year: int, months: list[int], span: DataSpan | None) -> list[int]:
+    """The latest year's months whose change against the year before can be shown (see year_over_year)."""
+    if span is None:
+        return months
+    if span.empty:
+        return []
+    month_end = lambda y, m: (pd.Timestamp(y, m, 1) + pd.offsets.MonthEnd(0)).date()  # noqa: E731
+    finished = [m for m in months if month_end(year, m) <= span.last]
+    if not finished or not covered((date(year - 1, finished[0], 1), month_end(year - 1, finished[-1])), span):
+        return []
+    return finished
+
+
+def _year_summary(filled: pd.DataFrame, lang: str, span: DataSpan | None = None) -> str:
     year = int(filled["year"].max())
     this = filled[filled["year"] == year]
     months = sorted(this["month"].dt.month)
-    span = (str(year) if len(months) == 12 else
-            f"{_month_name(months[0], lang)}–{_month_name(months[-1], lang)} {year}" if len(months) > 1 else
-            f"{_month_name(months[0], lang)} {year}")
+    shown = (str(year) if len(months) == 12 else
+             f"{_month_name(months[0], lang)}–{_month_name(months[-1], lang)} {year}" if len(months) > 1 else
+             f"{_month_name(months[0], lang)} {year}")
     total = this["hits"].sum()
     peak = _month_name(this.loc[this["hits"].idxmax(), "month"].month, lang)
-    text = f"{span}: {fmt_int(total, lang)} {_tx('hits', lang)}"
-    before = filled[(filled["year"] == year - 1) & filled["month"].dt.month.isin(months)]
-    if len(before) == len(months) and before["hits"].sum() > 0:
-        change = fmt_pct((total - before["hits"].sum()) / before["hits"].sum(), lang)
-        same = "" if len(months) == 12 else ("samme måneder i " if lang == "nb" else "the same months of ")
-        text += f", {change} mot {same}{year - 1}" if lang == "nb" else f", {change} against {same}{year - 1}"
+    text = f"{shown}: {fmt_int(total, lang)} {_tx('hits', lang)}"
+    compared = _comparable_months(year, months, span)
+    before = filled[(filled["year"] == year - 1) & filled["month"].dt.month.isin(compared)]
+    if compared and len(before) == len(compared) and before["hits"].sum() > 0:
+        now = this[this["month"].dt.month.isin(compared)]["hits"].sum()
+        change = fmt_pct((now - before["hits"].sum()) / before["hits"].sum(), lang)
+        same = "" if len(compared) == 12 else ("samme måneder i " if lang == "nb" else "the same months of ")
+        against = f"{change} mot {same}{year - 1}" if lang == "nb" else f"{change} against {same}{year - 1}"
+        if compared == months:
+            text += f", {against}"
+        else:  # say which months the change is of
+            which = "–".join(dict.fromkeys(_month_name(m, lang) for m in (compared[0], compared[-1])))
+            text += f"; {which} {against}"
     return text + (f"; flest i {peak}." if lang == "nb" else f"; most in {peak}.")
 
 

@@ -206,12 +206,16 @@ def cmd_focus(args) -> int:
                                        limit=args.limit)
     if args.json:
         print(json.dumps({"period": [args.start.isoformat(), args.end.isoformat()],
-                          "basis": [basis[0].isoformat(), basis[1].isoformat()],
+                          "basis": [day.isoformat() for day in basis.current],
+                          "rise_compared_with": [day.isoformat() for day in basis.comparison] if basis.comparable else None,
+                          "note": basis.note(),
                           "weights": focus.check_weights(args.weights or focus.DEFAULT_WEIGHTS),
                           "suggestions": [{"rank": n, "label": s.label(), **s.as_dict()}
                                           for n, s in enumerate(suggestions, 1)]}, ensure_ascii=False))
         return 0
-    print(i18n.t("focus.basis", start=i18n.fmt_date(basis[0]), end=i18n.fmt_date(basis[1])))
+    print(i18n.t("focus.basis", start=i18n.fmt_date(basis.current[0]), end=i18n.fmt_date(basis.current[1])))
+    if basis.note():
+        print(basis.note())
     for number, item in enumerate(suggestions, 1):
         print(f"{number:>2}. {item.label()}  ({i18n.fmt_decimal(item.score, decimals=3)})")
         for reason in item.reasons:

@@ -402,6 +402,8 @@ def annual_report_frames(report: AnnualReport, lang: str = "nb") -> dict[str, pd
         if report.previous_total:
             change = (report.total - report.previous_total) / report.previous_total * 100
             items.append((_text("summary.change_pct", lang, year=before), round(change, 1)))
+    elif report.change_note(lang):  # why there is no change from the year before
+        items.append((report.change_note(lang), ""))
     summary = pd.DataFrame({_text("summary.item", lang): [label for label, _ in items],
                             hits: pd.Series([value for _, value in items], dtype=object)})
     return {_text("sheet.places", lang): rows, _text("sheet.summary", lang): summary}
@@ -422,7 +424,8 @@ def view_frames(hotspots: pd.DataFrame, areas: pd.DataFrame, lang: str = "nb",
     def figures(frame: pd.DataFrame) -> dict[str, pd.Series]:
         now, then = frame["hits"].astype("int64"), frame["hits_before"]
         percent = (frame["change"] * 100).round(1)
-        words = frame.apply(lambda r: "" if pd.isna(r["hits_before"]) else i18n.t(
+        # Without a comparison the judgement is the table's reason ("ingen data i sammenligningsperioden"; "" when off).
+        words = frame.apply(lambda r: r.get("change_label", "") if pd.isna(r["hits_before"]) else i18n.t(
             "change.rise" if r["direction"] > 0 else "change.fall" if r["direction"] < 0 else "change.none", lang),
             axis=1)
         if suppress_below is not None:

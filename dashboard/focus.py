@@ -7,6 +7,7 @@ each between 0 and 1, and each part that counts gives a reason in words:
 * level — how many youth were met there then in the basis period (the weeks before the period
   being planned), relative to the busiest window;
 * rise — a clear rise against the weeks before that (exact Poisson test, p < 0,05), by its z-score;
+  only when those weeks have data throughout (:mod:`dashboard.comparison`), else no rise counts;
 * risk — trend notes tagged rus, alkohol, vold or kriminalitet about the area in the basis period;
 * coverage — hits per planned team-hour in that window (few teams planned where youth are);
 * young late — the share of youth under 16 in the late window (22–01).
@@ -23,7 +24,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from dashboard import access, audit, i18n, patrols, stats, vocab
+from dashboard import access, audit, comparison, i18n, patrols, stats, vocab
 from dashboard.db import Database, now_local
 from dashboard.errors import FeltkartError
 
@@ -54,7 +55,7 @@ class Suggestion:
     window: str
     score: float
     hits: int
-    hits_before: int
+    hits_before: int | None  # None when the weeks before have no data to compare with
     parts: dict[str, float]
     reasons: list[str]
     top_hotspot: str | None
@@ -97,14 +98,14 @@ def _planned_by_window(planned: pd.DataFrame) -> pd.DataFrame:
     return part.groupby(["weekday", "window"], as_index=False)["hits"].sum().rename(columns={"hits": "team_hours_per_week"})
 
 
-def rank(cells: pd.DataFrame, cells_before: pd.DataFrame, notes: pd.DataFrame, planned: pd.DataFrame,
+def rank(cells: pd.DataFrame, cells_before: pd.DataFrame | None, notes: pd.DataFrame, planned: pd.DataFrame,
          area_names: dict[str, str], hotspot_names: dict[str, str], *, weeks: float,
          weights: dict[str, float] | None = None, lang: str = "nb", limit: int = 15) -> list[Suggestion]:
     """Rank area × weekday × window by weighted evidence (see the module docstring).
 
     ``cells``/``cells_before``: the ``focus_cells`` query for the basis period and the weeks
-    before it; ``notes``: the ``trend_notes`` query for the basis period; ``planned``: planned teams
-    per weekday and hour (:func:`patrols.planned_teams_for_period`); ``weeks``: the basis period's
+    before it (None when those weeks have no data: then nothing counts as a rise); ``notes``: the
+    ``trend_notes`` query for the basis period; ``planned``: planned teams per weekday and hour (:func:`patrols.planned_teams_for_period`); ``weeks``: the basis period's
     length in weeks (for hits per planned team-hour).
     """
     weights = check_weights(weights or DEFAULT_WEIGHTS)
@@ -113,8 +114,11 @@ def rank(cells: pd.DataFrame, cells_before: pd.DataFrame, notes: pd.DataFrame, p
         return []
     keys = ["area_id", "weekday", "window"]
     table = now.groupby(keys, as_index=False)[["hits", "hits_under_16"]].sum()
-    before = _windowed(cells_before).groupby(keys, as_index=False)["hits"].sum().rename(columns={"hits": "hits_before"})
-    table = table.merge(before, on=keys, how="left").fillna({"hits_before": 0})
+    if cells_before is not None:
+        before = _windowed(cells_before).groupby(keys, as_index=False)["hits"].sum().rename(columns={"hits": "hits_before"})
+        table = table.merge(before, on=keys, how="left").fillna({"hits_before": 0})
+    else:
+        table["hits_before"] = np.nan
     table = table.merge(_planned_by_window(planned), on=["weekday", "window"], how="left").fillna({"team_hours_per_week": 0})
     top = (now.dropna(subset=["hotspot_id"]).groupby(keys + ["hotspot_id"], as_index=False)["hits"].sum()
            .sort_values(["hits", "hotspot_id"], ascending=[False, True]).drop_duplicates(keys))
@@ -126,8 +130,9 @@ def rank(cells: pd.DataFrame, cells_before: pd.DataFrame, notes: pd.DataFrame, p
     risk_notes = notes[notes["tags"].map(lambda tags: bool(set(tags) & set(vocab.RISK_TAGS)))]
     risk_by_area = risk_notes.groupby("area_id").size().to_dict() if len(risk_notes) else {}
 
-    table["z"] = [stats.change_z(n, b) for n, b in zip(table["hits"], table["hits_before"])]
-    table["p"] = stats.poisson_change_ps(table["hits"], table["hits_before"])
+    compared = cells_before is not None
+    table["z"] = [stats.change_z(n, b) for n, b in zip(table["hits"], table["hits_before"])] if compared else np.nan
+    table["p"] = stats.poisson_change_ps(table["hits"], table["hits_before"]) if compared else np.nan
     team_hours = table["team_hours_per_week"] * weeks
     table["per_team_hour"] = np.where(team_hours > 0, table["hits"] / team_hours.where(team_hours > 0, 1), np.nan)
     max_rate = np.nanmax(table["per_team_hour"]) if table["per_team_hour"].notna().any() else 0.0
@@ -148,7 +153,8 @@ def rank(cells: pd.DataFrame, cells_before: pd.DataFrame, notes: pd.DataFrame, p
     return [
         Suggestion(
             area_id=row.area_id, area_name=area_names.get(row.area_id, row.area_id), weekday=int(row.weekday),
-            window=row.window, score=float(row.score), hits=int(row.hits), hits_before=int(row.hits_before),
+            window=row.window, score=float(row.score), hits=int(row.hits),
+            hits_before=int(row.hits_before) if compared else None,
             parts={k: round(float(parts.at[index, k]), 3) for k in DEFAULT_WEIGHTS},
             reasons=_reasons(row, parts.loc[index], risk_by_area.get(row.area_id, 0), total, weights,
                              hotspot_names, lang),
@@ -244,30 +250,37 @@ def decisions(db: Database) -> pd.DataFrame:
 
 
 def suggest(db: Database, period_start: date, *, areas: tuple[str, ...] = (), weights: dict | None = None,
-            lang: str = "nb", limit: int = 15) -> tuple[list[Suggestion], tuple[date, date]]:
+            lang: str = "nb", limit: int = 15) -> tuple[list[Suggestion], comparison.Judgement]:
     """The ranked suggestions for a period starting ``period_start`` (street work; the given areas
-    or all), from the basis period before it. Returns the suggestions and the basis period."""
+    or all), from the basis period before it. Returns the suggestions and the basis: ``current``
+    is the basis period (its days with data), ``comparison`` the weeks before it, and a rise is
+    judged only when it is ``comparable`` (``note`` says why not)."""
     from dashboard import queries
     from dashboard.filters import Filter
 
-    basis, before = basis_periods(period_start)
-    basis_filter = Filter(*basis, areas=areas, channels=("street",), compare="none")
+    basis, _ = basis_periods(period_start)
+    judged = comparison.for_filter(Filter(*basis, areas=areas, channels=("street",), compare="previous"),
+                                   comparison.data_span(db))
+    basis_filter = Filter(*judged.current, areas=areas, channels=("street",), compare="none")
     cells = queries.run_filtered(db, "focus_cells", basis_filter)
-    cells_before = queries.run_filtered(db, "focus_cells", basis_filter.with_period(*before))
+    before = judged.comparison_filter(basis_filter)
+    cells_before = queries.run_filtered(db, "focus_cells", before) if before else None
     notes = queries.run(db, "trend_notes", start_date=basis[0], end_date=basis[1], area_ids=list(areas),
                         shareable_only=False, include_archived=False)
-    planned = patrols.planned_teams_for_period(queries.run(db, "staffing_plan"), *basis)
+    planned = patrols.planned_teams_for_period(queries.run(db, "staffing_plan"), *judged.current)
     places = queries.run(db, "places")
     area_names = dict(queries.run(db, "areas")[["id", "name"]].itertuples(index=False))
     ranked = rank(cells, cells_before, notes, planned, area_names, dict(zip(places["id"], places["name"])),
-                  weeks=patrols.period_weeks(*basis), weights=weights, lang=lang, limit=limit)
-    return ranked, basis
+                  weeks=patrols.period_weeks(*judged.current), weights=weights, lang=lang, limit=limit)
+    return ranked, judged
 
 
 def followup(db: Database, decision_id: int, today: date, lang: str = "nb") -> pd.DataFrame:
     """How each focus item of a decision went: hits in its area, weekday and window during the
-    decision's period (up to today) against the same number of days just before it, with the
-    rate ratio, its 95 % confidence interval and p-value (per day; both periods equally long)."""
+    decision's period (up to today, and up to the last day with data) against the same number of
+    days just before it, with the rate ratio, its 95 % confidence interval and p-value (per day;
+    both periods equally long). When the days before have no data the ratio, interval and p are
+    empty and ``attrs["note"]`` says why."""
     from dashboard import queries
     from dashboard.filters import Filter
 
@@ -279,21 +292,25 @@ def followup(db: Database, decision_id: int, today: date, lang: str = "nb") -> p
     start, end = pd.Timestamp(first["period_start"]).date(), min(pd.Timestamp(first["period_end"]).date(), today)
     if end < start:
         return pd.DataFrame()
+    flt = Filter(start, end, areas=tuple(items["area_id"].unique()), channels=("street",), compare="previous")
+    judged = comparison.for_filter(flt, comparison.data_span(db))
+    (start, end), before = judged.current, judged.comparison
     days = (end - start).days + 1
-    before = (start - timedelta(days=days), start - timedelta(days=1))
-    flt = Filter(start, end, areas=tuple(items["area_id"].unique()), channels=("street",), compare="none")
-    now = _windowed(queries.run_filtered(db, "focus_cells", flt))
-    then = _windowed(queries.run_filtered(db, "focus_cells", flt.with_period(*before)))
+    now = _windowed(queries.run_filtered(db, "focus_cells", flt.with_period(start, end)))
+    then = _windowed(queries.run_filtered(db, "focus_cells", flt.with_period(*before))) if judged.comparable else None
     hour_window = {hours[0]: window for window, hours in WINDOWS.items()}
     rows = []
     for item in items.itertuples():
         window = hour_window.get(int(item.hour_from))
         pick = lambda frame: int(frame[(frame["area_id"] == item.area_id) & (frame["weekday"] == item.weekday)  # noqa: E731
                                        & (frame["window"] == window)]["hits"].sum())
-        hits_after, hits_before = pick(now), pick(then)
-        rate = stats.rate_ratio(hits_after, days, hits_before, days)
+        hits_after, hits_before = pick(now), pick(then) if then is not None else None
+        rate = (stats.rate_ratio(hits_after, days, hits_before, days) if then is not None
+                else stats.RateRatio.unavailable(judged.note_texts()))
         rows.append({"position": item.position, "area_id": item.area_id, "weekday": item.weekday, "window": window,
                      "hits_before": hits_before, "hits_after": hits_after, "rate_ratio": rate.ratio,
                      "ci_low": rate.ci95[0], "ci_high": rate.ci95[1], "p_value": rate.p_value,
                      "before": f"{before[0]:%d.%m.%Y}–{before[1]:%d.%m.%Y}", "after": f"{start:%d.%m.%Y}–{end:%d.%m.%Y}"})
-    return pd.DataFrame(rows)
+    result = pd.DataFrame(rows)
+    result.attrs["note"] = judged.note(lang)
+    return result

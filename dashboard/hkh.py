@@ -4,7 +4,9 @@ action plan, and baseline versus follow-up figures for those places.
 The comparison gives hits, age and gender mix and the weekday × hour profile of both periods, and
 the rate ratio with its 95 % confidence interval and p-value. Where the patrol log has team-hours
 in the places' areas in both periods, the rate is per team-hour (effort-adjusted: more patrols
-alone would find more youth); otherwise per day. Pure apart from the database reads and writes.
+alone would find more youth); otherwise per day. The follow-up counts only its days with data,
+and there is no ratio when the baseline lacks data (:mod:`dashboard.comparison`). Pure apart from
+the database reads and writes.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
-from dashboard import access, audit, i18n, queries, stats, vocab
+from dashboard import access, audit, comparison, i18n, queries, stats, vocab
 from dashboard.db import Database, bump_data_version, now_local
 from dashboard.errors import FeltkartError
 from dashboard.filters import Filter
@@ -38,14 +40,19 @@ class PeriodFigures:
     by_age: dict[str, int]
     by_gender: dict[str, int]
     weekday_hour: pd.DataFrame  # weekday, hour, hits
+    has_data: bool = True  # False: nothing was registered on any day of the period (not the same as 0 met)
 
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    def hits_text(self, lang: str = "nb") -> str:
+        """The hits, or 'ingen data' when the period has no data at all."""
+        return i18n.fmt_int(self.hits, lang) if self.has_data else i18n.t("hkh.no_data", lang)
+
     def as_json(self) -> dict:
         return {"from": self.start.isoformat(), "to": self.end.isoformat(), "hits": self.hits,
-                "team_hours": round(self.team_hours, 1), "days": self.days,
+                "has_data": self.has_data, "team_hours": round(self.team_hours, 1), "days": self.days,
                 "by_age_band": self.by_age, "by_gender": self.by_gender}
 
 
@@ -56,19 +63,23 @@ class Comparison:
     after: PeriodFigures
     rate: "stats.RateRatio"
     effort_adjusted: bool
+    judged: comparison.Judgement  # whether both periods have data; ``after`` is the follow-up's days with data
+    followup: tuple[date, date]  # the follow-up period as chosen (its notes count even after the last data)
 
     def as_json(self) -> dict:
-        """The CLI's JSON: before/after figures, rate ratio, 95 % CI and p-value."""
+        """The CLI's JSON: before/after figures, rate ratio, 95 % CI and p-value (null, with
+        ``comparison`` and ``note`` saying why, when a side has no data)."""
         def number(value):
             return None if value is None or value != value or value in (float("inf"), float("-inf")) else round(value, 4)
 
         return {"hotspots": list(self.hotspot_ids), "before": self.before.as_json(), "after": self.after.as_json(),
                 "rate_ratio": number(self.rate.ratio), "ci95": [number(v) for v in self.rate.ci95],
-                "p_value": number(self.rate.p_value),
-                "exposure": "team_hours" if self.effort_adjusted else "days"}
+                "p_value": number(self.rate.p_value), "method": self.rate.method,
+                "exposure": "team_hours" if self.effort_adjusted else "days",
+                "comparison": self.judged.status, "note": self.judged.note()}
 
 
-def _period(db: Database, hotspot_ids: tuple[str, ...], start: date, end: date) -> PeriodFigures:
+def _period(db: Database, hotspot_ids: tuple[str, ...], start: date, end: date, has_data: bool) -> PeriodFigures:
     flt = Filter(start, end, compare="none").with_hotspots(*hotspot_ids)
     breakdown = queries.run_filtered(db, "hits_breakdown", flt)
 
@@ -82,7 +93,7 @@ def _period(db: Database, hotspot_ids: tuple[str, ...], start: date, end: date) 
                          end_ts=datetime.combine(end + timedelta(days=1), time()), area_ids=areas)
     by_age = by("age_band", vocab.AGE_BANDS)
     return PeriodFigures(start, end, sum(by_age.values()), float(effort["team_hours"].sum()) if len(effort) else 0.0,
-                         by_age, by("gender", vocab.GENDERS), queries.run_filtered(db, "weekday_hour", flt))
+                         by_age, by("gender", vocab.GENDERS), queries.run_filtered(db, "weekday_hour", flt), has_data)
 
 
 def check_places(db: Database, hotspot_ids) -> tuple[str, ...]:
@@ -97,32 +108,41 @@ def check_places(db: Database, hotspot_ids) -> tuple[str, ...]:
 
 
 def compare(db: Database, hotspot_ids, before: tuple[date, date], after: tuple[date, date]) -> Comparison:
-    """Baseline (``before``) versus follow-up (``after``) for the places, effort-adjusted where possible."""
+    """Baseline (``before``) versus follow-up (``after``) for the places, effort-adjusted where possible.
+
+    The follow-up is cut to its days with data (days not yet imported are no exposure); the rate
+    ratio is computed only when the baseline has data throughout (:mod:`dashboard.comparison`)."""
     hotspot_ids = check_places(db, hotspot_ids)
     for start, end in (before, after):
         if end < start:
             raise FeltkartError("filter.bad_period", start=start.isoformat(), end=end.isoformat())
-    first = _period(db, hotspot_ids, *before)
-    second = _period(db, hotspot_ids, *after)
+    span = comparison.data_span(db)
+    judged = comparison.for_periods(before, after, span)
+    first = _period(db, hotspot_ids, *before, comparison.has_data(before, span))
+    second = _period(db, hotspot_ids, *judged.current, comparison.has_data(after, span))
     effort = first.team_hours > 0 and second.team_hours > 0
-    rate = stats.rate_ratio(second.hits, second.team_hours if effort else second.days,
-                            first.hits, first.team_hours if effort else first.days)
-    return Comparison(hotspot_ids, first, second, rate, effort)
+    if judged.comparable:
+        rate = stats.rate_ratio(second.hits, second.team_hours if effort else second.days,
+                                first.hits, first.team_hours if effort else first.days)
+    else:
+        rate = stats.RateRatio.unavailable(judged.note_texts())
+    return Comparison(hotspot_ids, first, second, rate, effort, judged, tuple(after))
 
 
 def summary_text(cmp: Comparison, lang: str = "nb") -> str:
     """One sentence a planner can read out: the change per team-hour (or day) and whether it is clear."""
     unit = i18n.t("hkh.per_team_hour" if cmp.effort_adjusted else "hkh.per_day", lang)
     rate = cmp.rate
-    if rate.ratio != rate.ratio:  # NaN: nothing to compare
+    if rate.ratio != rate.ratio:  # NaN: nothing to compare (no data on a side, or no hits on either)
         return rate.note.get(lang, "") if isinstance(rate.note, dict) else str(rate.note or "")
-    clear = rate.p_value < stats.SIGNIFICANCE
+    clear = rate.significant  # p < 0,05, which is the same as 1 outside the interval
+    days = f" {cmp.judged.note(lang)}" if cmp.judged.clipped else ""  # the follow-up's days with data
     return i18n.t("hkh.summary", lang, before=i18n.fmt_int(cmp.before.hits, lang), after=i18n.fmt_int(cmp.after.hits, lang),
                   ratio=i18n.fmt_decimal(rate.ratio, lang, decimals=2), unit=unit,
                   lo=i18n.fmt_decimal(rate.ci95[0], lang, decimals=2), hi=i18n.fmt_decimal(rate.ci95[1], lang, decimals=2),
                   p=("< 0,001" if lang == "nb" else "< 0.001") if rate.p_value < 0.001
                   else "= " + i18n.fmt_decimal(rate.p_value, lang, decimals=3),
-                  verdict=i18n.t("hkh.clear" if clear else "hkh.unclear", lang))
+                  verdict=i18n.t("hkh.clear" if clear else "hkh.unclear", lang)) + days
 
 
 # --- mappings and their action plans ------------------------------------------------------------
@@ -211,8 +231,8 @@ def timeline(db: Database, cmp: Comparison, shareable_only: bool = False) -> pd.
     """The trend notes of both periods about these places or their areas, oldest first."""
     places = queries.run(db, "places").set_index("id")
     areas = set(places.reindex(list(cmp.hotspot_ids))["area_id"].dropna())
-    notes = queries.run(db, "trend_notes", start_date=min(cmp.before.start, cmp.after.start),
-                        end_date=max(cmp.before.end, cmp.after.end), area_ids=sorted(areas),
+    notes = queries.run(db, "trend_notes", start_date=min(cmp.before.start, cmp.followup[0]),
+                        end_date=max(cmp.before.end, cmp.followup[1]), area_ids=sorted(areas),
                         shareable_only=shareable_only, include_archived=False)
     relevant = notes["hotspot_id"].isin(cmp.hotspot_ids) | (notes["hotspot_id"].isna() & notes["area_id"].isin(areas))
     notes = notes[relevant].sort_values(["period_start", "id"])
@@ -230,10 +250,13 @@ def export_frames(cmp: Comparison, action_rows: pd.DataFrame, notes: pd.DataFram
 
     def mix_column(figures: PeriodFigures) -> list:
         # Age bands and genders each add up to the hits (and share the key 'unknown'): one at a time.
+        if not figures.has_data:
+            return [figures.hits_text(lang)] * (len(vocab.AGE_BANDS) + len(vocab.GENDERS))
         return [*shown([figures.by_age[k] for k in vocab.AGE_BANDS]), *shown([figures.by_gender[k] for k in vocab.GENDERS])]
 
     t = lambda key, **p: i18n.t(key, lang, **p)  # noqa: E731
-    hits_before, hits_after = shown([cmp.before.hits]), shown([cmp.after.hits])
+    # A period without data says so rather than 0; its (zero) count has nothing to hide.
+    hits_before, hits_after = ([shown([f.hits])[0] if f.has_data else f.hits_text(lang)] for f in (cmp.before, cmp.after))
     summary = pd.DataFrame({
         t("hkh.col.item"): [t("hkh.col.period"), t("table.hits"), t("hkh.col.team_hours"), t("hkh.col.days")],
         t("hkh.baseline"): [f"{cmp.before.start:%d.%m.%Y}–{cmp.before.end:%d.%m.%Y}", *hits_before,
@@ -244,8 +267,10 @@ def export_frames(cmp: Comparison, action_rows: pd.DataFrame, notes: pd.DataFram
     rate_values = [cmp.rate.ratio, cmp.rate.ci95[0], cmp.rate.ci95[1], cmp.rate.p_value]
     if SUPPRESSED in (*hits_before, *hits_after):  # with the team-hours or days it would give the count away
         rate_values = [SUPPRESSED] * len(rate_values)
-    rate = pd.DataFrame({t("hkh.col.item"): [t("hkh.col.ratio"), t("hkh.col.ci_low"), t("hkh.col.ci_high"), "p"],
-                         t("hkh.col.value"): rate_values})
+    items = [t("hkh.col.ratio"), t("hkh.col.ci_low"), t("hkh.col.ci_high"), "p"]
+    if not cmp.judged.comparable:  # why the ratio is empty
+        items, rate_values = [*items, t("hkh.col.note")], [*rate_values, cmp.judged.note(lang)]
+    rate = pd.DataFrame({t("hkh.col.item"): items, t("hkh.col.value"): rate_values})
     mix = pd.DataFrame({
         t("hkh.col.group"): [vocab.AGE_BANDS[k][lang] for k in vocab.AGE_BANDS] + [vocab.GENDERS[k][lang] for k in vocab.GENDERS],
         t("hkh.baseline"): mix_column(cmp.before),

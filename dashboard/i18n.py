@@ -86,6 +86,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nb": "Endring fra {year} ({before} treff): {change}",
         "en": "Change from {year} ({before} hits): {change}",
     },
+    "report.year_unfinished": {
+        "nb": "Endringen fra {year} vises når året er over (registreringene går til {last}).",
+        "en": "The change from {year} is shown when the year is over (the registrations run to {last}).",
+    },
     "geodata.invalid": {"nb": "Geodataene er ugyldige: {reason}", "en": "The geodata is invalid: {reason}"},
     "geodata.bad_report_row": {
         "nb": "{path}, linje {line}: ukjent {reason}.",
@@ -190,8 +194,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "focus.title": {"nb": "Fokusområder", "en": "Focus areas"},
     "focus.period": {"nb": "Perioden som planlegges", "en": "The period being planned"},
     "focus.basis": {
-        "nb": "Forslagene bygger på gatefeltet {start}–{end} (12 uker før perioden) og ukene før det.",
-        "en": "The suggestions rest on street work {start}–{end} (the 12 weeks before the period) and the weeks before that.",
+        "nb": "Forslagene bygger på gatefeltet {start}–{end} (de 12 ukene før perioden, så langt det finnes data) "
+              "og like mange dager før det.",
+        "en": "The suggestions rest on street work {start}–{end} (the 12 weeks before the period, as far as there is "
+              "data) and as many days before that.",
     },
     "focus.weights": {"nb": "Vekter (hva som teller mest)", "en": "Weights (what counts most)"},
     "focus.weight.level": {"nb": "Mange treff", "en": "Many hits"},
@@ -260,6 +266,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "hkh.col.ci_low": {"nb": "95 % KI, nedre", "en": "95% CI, lower"},
     "hkh.col.ci_high": {"nb": "95 % KI, øvre", "en": "95% CI, upper"},
     "hkh.col.value": {"nb": "Verdi", "en": "Value"},
+    "hkh.col.note": {"nb": "Merknad", "en": "Note"},
+    "hkh.no_data": {"nb": "ingen data", "en": "no data"},
     "hkh.col.group": {"nb": "Gruppe", "en": "Group"},
     "hkh.col.measure": {"nb": "Tiltak", "en": "Measure"},
     "hkh.col.owner": {"nb": "Eier", "en": "Owner"},
@@ -379,10 +387,39 @@ MESSAGES.update({
     "period.label": {"nb": "{start}–{end}", "en": "{start} to {end}"},
     "period.compare_label": {"nb": "sammenlignet med {start}–{end}", "en": "compared with {start} to {end}"},
     "period.no_compare": {"nb": "uten sammenligning", "en": "without comparison"},
+    "period.clipped": {
+        "nb": "(registreringene går til {last}: endringen gjelder {start}–{end})",
+        "en": "(the registrations run to {last}: the change covers {start} to {end})",
+    },
     "change.rise": {"nb": "tydelig økning", "en": "clear rise"},
     "change.fall": {"nb": "tydelig nedgang", "en": "clear fall"},
     "change.none": {"nb": "ingen tydelig endring", "en": "no clear change"},
     "change.new": {"nb": "nytt i perioden", "en": "new in the period"},
+    # no change without data on both sides (dashboard/comparison.py)
+    "change.no_data": {"nb": "ingen data i sammenligningsperioden", "en": "no data in the comparison period"},
+    "change.partial": {"nb": "data bare i deler av sammenligningsperioden",
+                       "en": "data in only part of the comparison period"},
+    "change.no_current_data": {"nb": "ingen data i perioden", "en": "no data in the period"},
+    "compare.span": {"nb": "registreringene går fra {first} til {last}", "en": "the registrations run from {first} to {last}"},
+    "compare.span_empty": {"nb": "databasen har ingen registreringer", "en": "the database has no registrations"},
+    "compare.note.no_data": {
+        "nb": "Ingen endring vises: ingen data i sammenligningsperioden {comparison} ({span}).",
+        "en": "No change is shown: no data in the comparison period {comparison} ({span}).",
+    },
+    "compare.note.partial": {
+        "nb": "Ingen endring vises: data bare i deler av sammenligningsperioden {comparison} ({span}). "
+              "Velg perioder med data på begge sider.",
+        "en": "No change is shown: data in only part of the comparison period {comparison} ({span}). "
+              "Choose periods with data on both sides.",
+    },
+    "compare.note.no_current_data": {
+        "nb": "Ingen endring vises: ingen data i perioden {period} ({span}).",
+        "en": "No change is shown: no data in the period {period} ({span}).",
+    },
+    "compare.note.clipped": {
+        "nb": "Endringen gjelder dagene med data, {period}, mot {comparison} ({span}).",
+        "en": "The change covers the days with data, {period}, against {comparison} ({span}).",
+    },
     "common.choose": {"nb": "Velg …", "en": "Choose …"},
     "common.hits": {"nb": "Treff", "en": "Hits"},
     "common.show_table": {"nb": "Vis tallene som tabell", "en": "Show the numbers as a table"},
@@ -427,6 +464,7 @@ MESSAGES.update({
     "trends.risers": {"nb": "Tydelig økning", "en": "Clear rises"},
     "trends.fallers": {"nb": "Tydelig nedgang", "en": "Clear falls"},
     "trends.none_significant": {"nb": "Ingen tydelige endringer.", "en": "No clear changes."},
+    "trends.none_compared": {"nb": "Ingen endringer er vurdert: {reason}.", "en": "No changes are judged: {reason}."},
     "trends.no_comparison": {
         "nb": "Velg en sammenligningsperiode i menyen for å se endringer.",
         "en": "Choose a comparison period in the sidebar to see changes.",
@@ -454,6 +492,10 @@ MESSAGES.update({
         "en": "Emerging patterns (Gi* per quarter, Mann–Kendall trend, last 8 quarters)",
     },
     "trends.computing": {"nb": "Regner …", "en": "Computing …"},
+    "trends.emerging_too_short": {
+        "nb": "For få hele kvartaler med data før periodens slutt til å se mønstre over tid (minst to trengs).",
+        "en": "Too few whole quarters with data before the end of the period to see patterns over time (two are needed).",
+    },
     "grid.class": {"nb": "Klasse", "en": "Class"},
     "grid.centre": {"nb": "Midtpunkt (bredde, lengde)", "en": "Centre (lat, lon)"},
     "grid.history": {"nb": "Historikk (H = varmt, C = kaldt)", "en": "History (H = hot, C = cold)"},
@@ -520,6 +562,10 @@ MESSAGES.update({
     "map.summary": {
         "nb": "{n} treffsteder hadde treff; {rises} med tydelig økning og {falls} med tydelig nedgang.",
         "en": "{n} hotspots had hits; {rises} with a clear rise and {falls} with a clear fall.",
+    },
+    "map.summary_uncompared": {
+        "nb": "{n} treffsteder hadde treff; ingen endring er vurdert ({reason}).",
+        "en": "{n} hotspots had hits; no change is judged ({reason}).",
     },
     "map.approximate_note": {
         "nb": "Steder med stiplet kant har omtrentlig plassering.", "en": "Places with a dashed outline have an approximate location.",

@@ -31,8 +31,7 @@ from pyproj import Transformer
 
 from dashboard import i18n, static_assets
 
-CHANGE_Z_SIGNIFICANT = 2.0  # |z| at or above this is a clear change (about 95 %)
-CHANGE_Z_WEAK = 1.0  # area choropleth only: |z| from here to CHANGE_Z_SIGNIFICANT is "weak"
+CHANGE_Z_WEAK = 1.0  # area choropleth only: a change that is not clear but has |z| from here is "weak"
 MARKER_RADIUS_MIN_PX = 4.0
 MARKER_RADIUS_RANGE_PX = 26.0  # the busiest hotspot gets MIN + RANGE
 HOTSPOT_CLICK_TOLERANCE_M = 150.0
@@ -83,7 +82,7 @@ DEFAULT_LABELS: Mapping[str, Mapping[str, str]] = {
         "legend_rise": "Tydelig økning",
         "legend_fall": "Tydelig nedgang",
         "legend_stable": "Ingen tydelig endring",
-        "legend_none": "Ingen sammenligning",
+        "legend_none": "Ingen sammenligning eller ingen data",
         "legend_approximate": "Stiplet kant: omtrentlig plassering",
         "legend_areas_hits": "Områder: treff",
         "legend_areas_change": "Områder: endring",
@@ -111,7 +110,7 @@ DEFAULT_LABELS: Mapping[str, Mapping[str, str]] = {
         "legend_rise": "Clear rise",
         "legend_fall": "Clear fall",
         "legend_stable": "No clear change",
-        "legend_none": "No comparison",
+        "legend_none": "No comparison or no data",
         "legend_approximate": "Dashed outline: approximate location",
         "legend_areas_hits": "Areas: hits",
         "legend_areas_change": "Areas: change",
@@ -125,7 +124,7 @@ DEFAULT_LABELS: Mapping[str, Mapping[str, str]] = {
 HOTSPOT_COLUMNS = ("hotspot_id", "name", "kind_label", "area_name", "lon", "lat", "approximate",
                    "hits", "hits_before", "change_z", "change_significant", "busiest", "age_mix",
                    "notes")
-AREA_COLUMNS = ("area_id", "area_name", "hits", "hits_before", "change_z")
+AREA_COLUMNS = ("area_id", "area_name", "hits", "hits_before", "change_z", "change_significant")
 
 _CSS = """<style>
 .leaflet-tooltip.feltkart-tooltip {white-space: normal; min-width: 180px; max-width: 320px;}
@@ -258,26 +257,29 @@ def _shorten(text: str, max_chars: int = NOTE_SHOWN_MAX_CHARS) -> str:
     return text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…"
 
 
-def change_class(change_z, hits_before, significant: bool | None = None) -> str:
-    """``"rise"``, ``"fall"``, ``"stable"`` (no clear change) or ``"none"`` (no comparison).
+def change_class(change_z, hits_before, significant) -> str:
+    """``"rise"``, ``"fall"``, ``"stable"`` (no clear change) or ``"none"`` (no comparison, or no
+    data to compare with: ``hits_before`` is missing then, never 0).
 
-    ``significant`` is the caller's verdict (the ``change_significant`` column); when None,
-    ``|change_z| >= CHANGE_Z_SIGNIFICANT`` decides.
+    ``significant`` is the verdict of the exact test (the ``change_significant`` column); the
+    z-score only gives the direction, so the map never calls a change clear that the tables do not.
     """
     z = _number(change_z)
     if z is None or _number(hits_before) is None:
         return "none"
-    if significant is None or _is_missing(significant):
-        significant = abs(z) >= CHANGE_Z_SIGNIFICANT
-    if not bool(significant) or z == 0:
+    if _is_missing(significant) or not bool(significant) or z == 0:
         return "stable"
     return "rise" if z > 0 else "fall"
 
 
-def change_text(hits, hits_before, kind: str, labels: Mapping[str, str], lang: str = "nb") -> str:
-    """The change in words, with a signed percentage only when the change is clear."""
-    if kind in ("none", "stable"):
-        return labels["no_comparison" if kind == "none" else "stable"]
+def change_text(hits, hits_before, kind: str, labels: Mapping[str, str], lang: str = "nb",
+                reason: str = "") -> str:
+    """The change in words, with a signed percentage only when the change is clear; for no
+    comparison, ``reason`` (e.g. "ingen data i sammenligningsperioden") when given."""
+    if kind == "none":
+        return reason if isinstance(reason, str) and reason else labels["no_comparison"]
+    if kind == "stable":
+        return labels["stable"]
     before, now = _number(hits_before) or 0.0, _number(hits) or 0.0
     amount = labels["from_zero"] if before == 0 else fmt_pct(now / before - 1, lang)
     return f"{amount} ({labels[kind]})"
@@ -296,7 +298,7 @@ def _hotspot_tooltip(row, kind: str, labels: Mapping[str, str], lang: str) -> st
     if place:
         parts.append(place)
     parts.append(f"{_esc(labels['hits'])}: {fmt_int(_number(row.hits) or 0, lang)}")
-    change = change_text(row.hits, row.hits_before, kind, labels, lang)
+    change = change_text(row.hits, row.hits_before, kind, labels, lang, getattr(row, "change_label", ""))
     parts.append(f"{_esc(labels['change'])}: {_esc(change)}")
     for key, value in (("busiest", row.busiest), ("age_mix", row.age_mix)):
         if _text(value):
@@ -378,13 +380,15 @@ def _area_classes(areas: pd.DataFrame, metric: str, labels, lang) -> tuple[list,
                   for i, colour in enumerate(HITS_PALETTE)]
         return index, legend
     index = []
-    for z, before in zip(areas["change_z"], areas["hits_before"]):
-        z = _number(z)
-        if z is None or _number(before) is None:
+    for z, before, significant in zip(areas["change_z"], areas["hits_before"], areas["change_significant"]):
+        kind = change_class(z, before, significant)
+        if kind == "none":
             index.append(None)
-        else:
-            edges = (-CHANGE_Z_SIGNIFICANT, -CHANGE_Z_WEAK, CHANGE_Z_WEAK, CHANGE_Z_SIGNIFICANT)
-            index.append(sum(z > e for e in edges[:2]) + sum(z >= e for e in edges[2:]))
+        elif kind != "stable":  # clear, by the exact test: the outer classes
+            index.append(AREA_CLASSES - 1 if kind == "rise" else 0)
+        else:  # not clear: a weak rise or fall by the z-score, or stable
+            z = _number(z)
+            index.append(2 if abs(z) < CHANGE_Z_WEAK else 3 if z > 0 else 1)
     names = ("legend_fall", "legend_weak_fall", "legend_stable", "legend_weak_rise", "legend_rise")
     legend = [(c, labels[n]) for c, n in zip(CHANGE_PALETTE, names)]
     legend.append((NO_DATA_FILL, labels["legend_none"]))
@@ -409,12 +413,12 @@ def _area_features(areas: pd.DataFrame, metric: str, labels, lang) -> tuple[list
         geometry = _area_geometry(row)
         if geometry is None:
             continue
-        kind = change_class(row.change_z, row.hits_before)
+        kind = change_class(row.change_z, row.hits_before, row.change_significant)
         tooltip = "<br>".join([
             f"<b>{_text(row.area_name)}</b>",
             f"{_esc(labels['hits'])}: {fmt_int(_number(row.hits) or 0, lang)}",
             f"{_esc(labels['change'])}: "
-            + _esc(change_text(row.hits, row.hits_before, kind, labels, lang)),
+            + _esc(change_text(row.hits, row.hits_before, kind, labels, lang, getattr(row, "change_label", ""))),
         ])
         features.append({
             "type": "Feature",
@@ -490,11 +494,12 @@ def build_hotspot_map(
         (``hits_before``/``change_z`` NaN when there is no comparison period).
     areas : pandas.DataFrame, optional
         ``area_id, area_name, geometry_geojson`` (GeoJSON geometry string, WGS84; a shapely
-        ``geometry`` column also works), ``hits, hits_before, change_z``.
+        ``geometry`` column also works), ``hits, hits_before, change_z, change_significant``.
     basemap : {"kartverket", "osm", "none"}
         Background tiles; ``"none"`` draws only the bundled polygons (no request leaves the app).
     area_metric : {"hits", "change"}
-        What the area colours show: hits (sequential, 5 classes) or change_z (diverging).
+        What the area colours show: hits (sequential, 5 classes) or change (diverging: clear by the
+        exact test at the ends, a weaker z-score in between).
     selected_id : str, optional
         Hotspot to outline.
     labels : mapping, optional

@@ -125,6 +125,8 @@ def annual_report_docx(report: AnnualReport, extra_tables: Mapping[str, pd.DataF
         change = (report.total - report.previous_total) / report.previous_total
         document.add_paragraph(i18n.t("report.change_from", lang, year=report.year - 1, before=n(report.previous_total),
                                       change=i18n.fmt_pct(change, lang)) + ".")
+    elif report.change_note(lang):
+        document.add_paragraph(report.change_note(lang))
 
     if summary is not None:
         document.add_heading(i18n.t("docx.year_heading", lang, year=report.year), level=1)

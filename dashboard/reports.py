@@ -8,11 +8,11 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import pandas as pd
 
-from dashboard import i18n, queries, vocab
+from dashboard import comparison, i18n, queries, vocab
 from dashboard.db import Database
 from dashboard.errors import FeltkartError
 from dashboard.filters import Filter
@@ -23,12 +23,21 @@ class AnnualReport:
     year: int
     rows: pd.DataFrame  # area, row, hits, area_id, position, channel, hotspot_id
     not_broken_down: int  # street and school hits that no row covers
-    previous_total: int | None  # street and school hits the year before, if it has data
+    previous_total: int | None  # street and school hits the year before, when both years have data throughout
+    judged: comparison.Judgement | None = None  # the year against the year before (dashboard.comparison)
 
     @property
     def total(self) -> int:
         """All street and school hits of the year."""
         return int(self.rows["hits"].sum()) + self.not_broken_down
+
+    def change_note(self, lang: str = "nb") -> str | None:
+        """Why the change from the year before is not shown (None when it is)."""
+        if self.previous_total is not None or self.judged is None:
+            return None
+        if self.judged.comparable:  # the year is not over: its total so far against a whole year would mislead
+            return i18n.t("report.year_unfinished", lang, year=self.year - 1, last=i18n.fmt_date(self.judged.span.last, lang))
+        return self.judged.note(lang)
 
 
 def data_years(db: Database) -> tuple[int, int]:
@@ -55,10 +64,13 @@ def annual_report(db: Database, year: int) -> AnnualReport:
     rows = _report_part(db, "annual_report", year)
     unallocated = int(_report_part(db, "annual_report_unallocated", year)["hits"].sum())
     previous_total = None
-    if year - 1 >= data_years(db)[0]:
+    # A change needs both whole years with data: the year before covered throughout, this one finished.
+    judged = comparison.for_periods((date(year - 1, 1, 1), date(year - 1, 12, 31)), (date(year, 1, 1), date(year, 12, 31)),
+                                    comparison.data_span(db))
+    if judged.comparable and not judged.clipped:
         previous_total = int(_report_part(db, "annual_report", year - 1)["hits"].sum()
                              + _report_part(db, "annual_report_unallocated", year - 1)["hits"].sum())
-    return AnnualReport(year, rows, unallocated, previous_total)
+    return AnnualReport(year, rows, unallocated, previous_total, judged)
 
 
 def annual_csv(report: AnnualReport) -> str:
@@ -87,6 +99,8 @@ def annual_markdown(report: AnnualReport, lang: str = "nb") -> str:
     if report.previous_total:
         change = (report.total - report.previous_total) / report.previous_total
         lines.append(f"- {i18n.t('report.change_from', lang, year=report.year - 1, before=n(report.previous_total), change=i18n.fmt_pct(change, lang))}")
+    elif report.change_note(lang):
+        lines.append(f"- {report.change_note(lang)}")
     return "\n".join(lines) + "\n"
 
 

@@ -26,7 +26,7 @@ from datetime import date
 import pandas as pd
 from shapely.geometry import shape
 
-from dashboard import focus, i18n, queries, summaries, vocab
+from dashboard import comparison, focus, i18n, queries, summaries, vocab
 from dashboard.db import Database, now_local
 from dashboard.disclosure import (
     SUPPRESS_BELOW_COUNT,
@@ -93,6 +93,7 @@ class ViewTables:
     hotspots: pd.DataFrame  # summaries.hotspot_table
     areas: pd.DataFrame  # summaries.area_table
     notes: pd.DataFrame  # shareable trend notes overlapping the period
+    judged: comparison.Judgement  # whether the period can be compared (data on both sides)
 
 
 @dataclass(frozen=True)
@@ -115,21 +116,22 @@ class PresentationData:
     focus: FocusAreas | None
     notes: pd.DataFrame  # place, period_start, period_end, body (shareable only)
     made_on: date = field(default_factory=lambda: now_local().date())
+    comparison_note: str | None = None  # why no change is shown, or the days a change covers
 
 
 def view_tables(db: Database, flt: Filter, lang: str = "nb") -> ViewTables:
     """Hotspot and area tables with their comparison, and the shareable notes, for ``flt``: the
     same path as the overview page and ``feltkart export view``."""
-    comparison = flt.comparison()
-    ratio = flt.days / comparison.days if comparison else 1.0
+    judged = comparison.for_filter(flt, comparison.data_span(db))
+    before = judged.comparison_filter(flt)
     run = lambda name, f: queries.run_filtered(db, name, f)  # noqa: E731
     notes = queries.run(db, "trend_notes", start_date=flt.start, end_date=flt.end, area_ids=list(flt.areas),
                         shareable_only=True, include_archived=False)
-    hotspots = summaries.hotspot_table(run("hits_by_hotspot", flt), run("hits_by_hotspot", comparison)
-                                       if comparison else None, ratio, run("hotspot_profiles", flt), notes, lang)
-    areas = summaries.area_table(run("hits_by_area", flt), run("hits_by_area", comparison) if comparison else None,
-                                 ratio, queries.run(db, "areas"), lang)
-    return ViewTables(hotspots, areas, notes)
+    hotspots = summaries.hotspot_table(run("hits_by_hotspot", flt), run("hits_by_hotspot", before) if before else None,
+                                       judged, run("hotspot_profiles", flt), notes, lang)
+    areas = summaries.area_table(run("hits_by_area", flt), run("hits_by_area", before) if before else None,
+                                 judged, queries.run(db, "areas"), lang)
+    return ViewTables(hotspots, areas, notes, judged)
 
 
 # --- suppression --------------------------------------------------------------------------------
@@ -223,7 +225,7 @@ def _months(start: date, end: date) -> pd.DatetimeIndex:
     return pd.date_range(pd.Timestamp(start).to_period("M").to_timestamp(), pd.Timestamp(end), freq="MS")
 
 
-def _monthly(db: Database, flt: Filter, threshold: int) -> pd.DataFrame:
+def _monthly(db: Database, flt: Filter, comparison: Filter | None, threshold: int) -> pd.DataFrame:
     def series(f: Filter) -> list:
         hits = summaries.monthly_totals(queries.run_filtered(db, "monthly_series", f))
         by_month = dict(zip(pd.to_datetime(hits["month"]), hits["hits"]))
@@ -231,7 +233,6 @@ def _monthly(db: Database, flt: Filter, threshold: int) -> pd.DataFrame:
 
     months = _months(flt.start, flt.end)
     table = pd.DataFrame({"month": months, "hits": pd.Series(series(flt), dtype=object)})
-    comparison = flt.comparison()
     if comparison is not None:
         before = series(comparison)[:len(months)]
         table["hits_before"] = pd.Series(before + [None] * (len(months) - len(before)), dtype=object)
@@ -288,8 +289,8 @@ def presentation_data(db: Database, flt: Filter, lang: str = "nb", threshold: in
 
 
 def _presentation_data(db, flt, lang, threshold, coarsen_to_areas, made_on) -> PresentationData:
-    comparison = flt.comparison()
     view = view_tables(db, flt, lang)
+    comparison = view.judged.comparison_filter(flt)  # None when one side has no data
     areas_all = queries.run(db, "areas")
     area_names = dict(zip(areas_all["id"], areas_all["name"]))
     places = queries.run(db, "places")
@@ -337,10 +338,11 @@ def _presentation_data(db, flt, lang, threshold, coarsen_to_areas, made_on) -> P
         top=top, areas=areas, map_points=map_points,
         area_shapes=areas_all[["id", "name", "geometry_geojson"]].assign(selected=areas_all["id"].isin(selected)),
         weekday_hour=_weekday_hour(queries.run_filtered(db, "weekday_hour", flt), threshold),
-        monthly=_monthly(db, flt, threshold),
+        monthly=_monthly(db, flt, comparison, threshold),
         focus=_focus(db, flt, area_names, {} if coarsen_to_areas else dict(zip(places["id"], places["name"])), lang),
         notes=_notes(view.notes, lang, coarsen_to_areas),
         made_on=made_on or now_local().date(),
+        comparison_note=view.judged.note(lang),
     )
 
 
@@ -383,6 +385,8 @@ def slide_pages(data: PresentationData, title: str | None = None) -> list[Page]:
     lines = [i18n.t("slides.period", lang, period=_period(data.start, data.end, lang))]
     if data.comparison:
         lines.append(i18n.t("slides.compared", lang, period=_period(*data.comparison, lang)))
+    if data.comparison_note:
+        lines.append(data.comparison_note)
     lines.append(i18n.t("slides.areas", lang, areas=areas))
     if data.coarsened:
         lines.append(i18n.t("slides.areas_only", lang))
@@ -400,6 +404,8 @@ def slide_pages(data: PresentationData, title: str | None = None) -> list[Page]:
             if figure.change:
                 text.append((i18n.t("slides.kpi.change", lang, change=figure.change), "note"))
         blocks.append(TextBlock((0.5 + n * width, 1.8, width - 0.2, 3.5), text))
+    if data.comparison_note and not data.comparison:  # say why the figures have no change
+        blocks.append(TextBlock((0.5, 5.5, 12.3, 1.0), [(data.comparison_note, "note")]))
     pages.append(Page(t("key_figures"), blocks, footer=note))
 
     area_table = _table_frame(data.areas, data, with_place=False).drop(

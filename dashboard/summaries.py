@@ -12,7 +12,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from dashboard import i18n, stats, vocab
+from dashboard import comparison, i18n, stats, vocab
+from dashboard.comparison import Judgement
 
 MAX_NOTES_PER_PLACE = 3
 
@@ -75,12 +76,17 @@ def change_label(hits: int, hits_before: float, change: float, significant: bool
     return f"{i18n.fmt_pct(change, lang)} ({word})" if np.isfinite(change) else word
 
 
-def _label_changes(table: pd.DataFrame, lang: str, compared: bool) -> pd.DataFrame:
+def _label_changes(table: pd.DataFrame, lang: str, judged: Judgement | None) -> pd.DataFrame:
+    """Words for each row's change; where no change can be shown, why not (the same for every row)."""
+    table["comparison_status"] = judged.status if judged is not None else comparison.OFF
     table["change_significant"] = table["significant"]
-    table["change_label"] = [
-        change_label(r.hits, r.hits_before, r.change, r.significant, r.direction, lang, compared)
-        for r in table.itertuples()
-    ]
+    if judged is not None and not judged.comparable:
+        table["change_label"] = judged.change_label(lang)
+    else:
+        table["change_label"] = [
+            change_label(r.hits, r.hits_before, r.change, r.significant, r.direction, lang, judged is not None)
+            for r in table.itertuples()
+        ]
     # Short form for chart labels: the percent only where the change is clear.
     table["change_short"] = [i18n.fmt_pct(r.change, lang) if r.significant and np.isfinite(r.change) else ""
                              for r in table.itertuples()]
@@ -125,14 +131,25 @@ def latest_notes(notes: pd.DataFrame, column: str) -> dict[str, list[str]]:
     return result
 
 
-def hotspot_table(now: pd.DataFrame, before: pd.DataFrame | None, exposure_ratio: float,
+def _compared(now: pd.DataFrame, before: pd.DataFrame | None, judged: Judgement | None, key: str,
+              columns: list[str], lang: str) -> pd.DataFrame:
+    """``now`` joined with ``before`` and each change judged and labelled — only when ``judged``
+    (:mod:`dashboard.comparison`) says both periods have data; otherwise ``before`` is not used."""
+    if judged is not None and judged.comparable and before is None:
+        raise ValueError("a comparable judgement needs the comparison period's counts (before), got None")
+    use = before if judged is not None and judged.comparable else None
+    table = stats.compare_counts(now[columns + ["hits"]], None if use is None else use[columns + ["hits"]], key,
+                                 exposure_ratio=judged.exposure_ratio if use is not None else 1.0)
+    return _label_changes(table, lang, judged)
+
+
+def hotspot_table(now: pd.DataFrame, before: pd.DataFrame | None, judged: Judgement | None,
                   profiles: pd.DataFrame, notes: pd.DataFrame, lang: str) -> pd.DataFrame:
     """One row per hotspot with hits now or before: the figures, the judged change and the facts
-    the map and the top list show. ``now``/``before`` are ``hits_by_hotspot`` results."""
+    the map and the top list show. ``now``/``before`` are ``hits_by_hotspot`` results; ``judged``
+    says whether the periods can be compared (None: comparing is off)."""
     columns = ["hotspot_id", "name", "kind", "area_id", "area_name", "lon", "lat", "approximate"]
-    table = stats.compare_counts(now[columns + ["hits"]], None if before is None else before[columns + ["hits"]],
-                                 "hotspot_id", exposure_ratio=exposure_ratio)
-    table = _label_changes(table, lang, before is not None)
+    table = _compared(now, before, judged, "hotspot_id", columns, lang)
     table["kind_label"] = [vocab.HOTSPOT_KINDS[k][lang] for k in table["kind"]]
     busiest, ages, texts = busiest_times(profiles, lang), age_mixes(profiles, lang), latest_notes(notes, "hotspot_id")
     table["busiest"] = table["hotspot_id"].map(busiest).fillna("")
@@ -142,13 +159,10 @@ def hotspot_table(now: pd.DataFrame, before: pd.DataFrame | None, exposure_ratio
     return table.sort_values(["hits", "hits_before"], ascending=False).reset_index(drop=True)
 
 
-def area_table(now: pd.DataFrame, before: pd.DataFrame | None, exposure_ratio: float,
+def area_table(now: pd.DataFrame, before: pd.DataFrame | None, judged: Judgement | None,
                areas: pd.DataFrame, lang: str) -> pd.DataFrame:
     """One row per area: hits now and before, judged change, and its geometry for the map."""
-    table = stats.compare_counts(now[["area_id", "area_name", "hits"]],
-                                 None if before is None else before[["area_id", "area_name", "hits"]],
-                                 "area_id", exposure_ratio=exposure_ratio)
-    table = _label_changes(table, lang, before is not None)
+    table = _compared(now, before, judged, "area_id", ["area_id", "area_name"], lang)
     geometry = areas.set_index("id")["geometry_geojson"]
     table["geometry_geojson"] = table["area_id"].map(geometry)
     return table
@@ -216,8 +230,14 @@ def hotspot_rows(table: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def map_summary(table: pd.DataFrame, lang: str) -> str:
-    return i18n.t("map.summary", lang, n=int((table["hits"] > 0).sum()),
-                  rises=int((table["direction"] > 0).sum()), falls=int((table["direction"] < 0).sum()))
+    """How many places had hits, and how many rose or fell clearly — or why no change is judged."""
+    n = int((table["hits"] > 0).sum())
+    status = table["comparison_status"].iloc[0] if len(table) else comparison.OFF
+    if status != comparison.OK:
+        reason = i18n.t("period.no_compare", lang) if status == comparison.OFF else i18n.t(f"change.{status}", lang)
+        return i18n.t("map.summary_uncompared", lang, n=n, reason=reason)
+    return i18n.t("map.summary", lang, n=n, rises=int((table["direction"] > 0).sum()),
+                  falls=int((table["direction"] < 0).sum()))
 
 
 def located_hits(hotspots: pd.DataFrame, free_points: pd.DataFrame) -> pd.DataFrame:
@@ -225,12 +245,15 @@ def located_hits(hotspots: pd.DataFrame, free_points: pd.DataFrame) -> pd.DataFr
     return pd.concat([hotspots[["lon", "lat", "hits"]], free_points[["lon", "lat", "hits"]]], ignore_index=True)
 
 
-def last_quarters(end: date, count: int) -> list[tuple[str, date, date]]:
-    """The last ``count`` whole calendar quarters that end on or before ``end``."""
+def last_quarters(end: date, count: int, span: comparison.DataSpan | None = None) -> list[tuple[str, date, date]]:
+    """The last ``count`` whole calendar quarters that end on or before ``end`` — with ``span``, only
+    quarters with data throughout (a quarter before the first registration would look like a
+    quiet one and make every later hot spot look new)."""
     from dashboard import hotspot_stats
 
     periods = hotspot_stats.slices(date(end.year - count // 4 - 1, 1, 1), end)
-    return [p for p in periods if p[2] <= end][-count:]
+    periods = [p for p in periods if p[2] <= end and (span is None or comparison.covered((p[1], p[2]), span))]
+    return periods[-count:]
 
 
 def grid_rows(grid: pd.DataFrame, lang: str, emerging: bool) -> pd.DataFrame:

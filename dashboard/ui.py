@@ -12,7 +12,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import i18n, maps, queries, static_assets, summaries, vocab
+from dashboard import comparison, i18n, maps, queries, static_assets, summaries, vocab
+from dashboard.comparison import Judgement
 from dashboard.db import Database, now_local
 from dashboard.filters import (
     EARLIEST_DATE,
@@ -36,7 +37,8 @@ _VOCAB_FOR = {"area": None, "kind": vocab.HOTSPOT_KINDS, "age": vocab.AGE_BANDS,
 
 @dataclass(frozen=True)
 class PageContext:
-    """What every page needs for one run: where the data is, which version, the filter, the language."""
+    """What every page needs for one run: where the data is, which version, the filter, the language,
+    and whether the filter's period can be compared with its comparison period (``judged``)."""
 
     db: Database
     data_version: int
@@ -44,6 +46,12 @@ class PageContext:
     lang: str
     today: date
     area_names: dict[str, str]
+    judged: Judgement
+
+    @property
+    def comparison(self) -> Filter | None:
+        """The filter over its comparison period when a change can be shown (data on both sides), else None."""
+        return self.judged.comparison_filter(self.flt)
 
     def t(self, key: str, **params) -> str:
         return i18n.t(key, self.lang, **params)
@@ -167,21 +175,34 @@ def prepare_page_context(db: Database) -> PageContext:
     flt = sidebar_filter(today, area_names)
     lang = st.session_state["lang"]
     sync_url(flt, today, lang)
-    ctx = PageContext(db, db.data_version(), flt, lang, today, area_names)
+    span = comparison.DataSpan.from_data_range(_run_cached(str(db.path), db.data_version(), "data_range", ()))
+    ctx = PageContext(db, db.data_version(), flt, lang, today, area_names, comparison.for_filter(flt, span))
     st.session_state["page_context"] = ctx
     return ctx
 
 
 # --- layout helpers ---------------------------------------------------------------------------
 
-def period_caption(ctx: PageContext) -> str:
-    flt, lang = ctx.flt, ctx.lang
+def period_caption(ctx: PageContext, with_notice: bool = False) -> str:
+    """The period and what it is compared with ('01.01.2026–27.11.2026, sammenlignet med …'), with
+    the days a change covers when data ends inside the period; ``with_notice`` adds why no change
+    is shown (for a file's title; pages show that with :func:`comparison_notice`)."""
+    flt, lang, judged = ctx.flt, ctx.lang, ctx.judged
     text = ctx.t("period.label", start=i18n.fmt_date(flt.start, lang), end=i18n.fmt_date(flt.end, lang))
-    comparison = flt.comparison()
-    if comparison is None:
+    if judged.comparison is None:
         return f"{text}, {ctx.t('period.no_compare')}"
-    return f"{text}, " + ctx.t("period.compare_label", start=i18n.fmt_date(comparison.start, lang),
-                               end=i18n.fmt_date(comparison.end, lang))
+    start, end = judged.comparison
+    text += ", " + ctx.t("period.compare_label", start=i18n.fmt_date(start, lang), end=i18n.fmt_date(end, lang))
+    if judged.comparable and judged.clipped:  # the period reaches past the last data (a filter's end only)
+        return text + " " + ctx.t("period.clipped", last=i18n.fmt_date(judged.span.last, lang),
+                                  start=i18n.fmt_date(judged.current[0], lang), end=i18n.fmt_date(judged.current[1], lang))
+    return f"{text}. {judged.note(lang)}" if with_notice and judged.note(lang) else text
+
+
+def comparison_notice(ctx: PageContext) -> None:
+    """On a page that shows changes: say plainly why none is shown when one side has no data."""
+    if ctx.judged.status not in (comparison.OK, comparison.OFF):
+        st.info(ctx.judged.note(ctx.lang), icon=":material/info:")
 
 
 def show_chart(chart, key: str, *, on_select: str = "ignore", selection_mode=None):
@@ -234,32 +255,29 @@ def notes_for(ctx: PageContext, flt: Filter, shareable_only: bool = False, inclu
                  shareable_only=shareable_only, include_archived=include_archived)
 
 
-def exposure_ratio(flt: Filter, comparison: Filter | None) -> float:
-    return flt.days / comparison.days if comparison else 1.0
-
-
-def hotspot_table(ctx: PageContext, flt: Filter, comparison: Filter | None) -> pd.DataFrame:
-    """Hotspots with hits now and before, judged change, busiest time, age mix and notes."""
-    return _hotspot_table(str(ctx.db.path), ctx.data_version, flt, comparison, ctx.lang)
+def hotspot_table(ctx: PageContext, flt: Filter, judged: Judgement | None) -> pd.DataFrame:
+    """Hotspots with hits now and before, judged change (None: no comparison), busiest time, age
+    mix and notes."""
+    return _hotspot_table(str(ctx.db.path), ctx.data_version, flt, judged, ctx.lang)
 
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
-def _hotspot_table(db_path: str, data_version: int, flt: Filter, comparison: Filter | None, lang: str) -> pd.DataFrame:
+def _hotspot_table(db_path: str, data_version: int, flt: Filter, judged: Judgement | None, lang: str) -> pd.DataFrame:
     # Cached whole (not only its queries): the tests and texts per hotspot cost more than the SQL.
-    before = query("hits_by_hotspot", comparison) if comparison else None
-    return summaries.hotspot_table(query("hits_by_hotspot", flt), before, exposure_ratio(flt, comparison),
-                                   query("hotspot_profiles", flt), notes_for(context(), flt), lang)
+    before = judged.comparison_filter(flt) if judged else None
+    return summaries.hotspot_table(query("hits_by_hotspot", flt), query("hits_by_hotspot", before) if before else None,
+                                   judged, query("hotspot_profiles", flt), notes_for(context(), flt), lang)
 
 
-def area_table(ctx: PageContext, flt: Filter, comparison: Filter | None) -> pd.DataFrame:
-    return _area_table(str(ctx.db.path), ctx.data_version, flt, comparison, ctx.lang)
+def area_table(ctx: PageContext, flt: Filter, judged: Judgement | None) -> pd.DataFrame:
+    return _area_table(str(ctx.db.path), ctx.data_version, flt, judged, ctx.lang)
 
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
-def _area_table(db_path: str, data_version: int, flt: Filter, comparison: Filter | None, lang: str) -> pd.DataFrame:
-    before = query("hits_by_area", comparison) if comparison else None
-    return summaries.area_table(query("hits_by_area", flt), before, exposure_ratio(flt, comparison),
-                                query("areas"), lang)
+def _area_table(db_path: str, data_version: int, flt: Filter, judged: Judgement | None, lang: str) -> pd.DataFrame:
+    before = judged.comparison_filter(flt) if judged else None
+    return summaries.area_table(query("hits_by_area", flt), query("hits_by_area", before) if before else None,
+                                judged, query("areas"), lang)
 
 
 def basemap_from_url(default: str = "kartverket") -> str:

@@ -279,6 +279,25 @@ def test_year_over_year_one_trace_per_year():
     assert list(charts.year_over_year(monthly, lang="en").figure.data[0].x)[:2] == ["Jan", "Feb"]
 
 
+def test_year_over_year_compares_only_months_with_data_on_both_sides():
+    from dashboard.comparison import DataSpan
+
+    months = pd.date_range("2024-01-01", "2026-11-01", freq="MS")
+    monthly = pd.DataFrame({"month": months, "hits": [1000 + i for i in range(len(months))]})
+    # Data to 26.11.2026: November is unfinished, so the change is January–October (sum 10 285 vs 10 165).
+    unfinished = charts.year_over_year(monthly, span=DataSpan(date(2024, 1, 1), date(2026, 11, 26)))
+    assert unfinished.summary == (f"januar–november 2026: 11{NBSP}319 treff; januar–oktober +1,2{NBSP}% mot samme "
+                                  "måneder i 2025; flest i november.")
+    english = charts.year_over_year(monthly, lang="en", span=DataSpan(date(2024, 1, 1), date(2026, 11, 26)))
+    assert "; January–October +1.2% against the same months of 2025;" in english.summary
+    finished = charts.year_over_year(monthly, span=DataSpan(date(2024, 1, 1), date(2026, 11, 30)))
+    assert f", +1,2{NBSP}% mot samme måneder i 2025;" in finished.summary
+    # Registrations from 15.03.2025: the months of 2025 are not all covered, so no change at all.
+    new_team = charts.year_over_year(monthly, span=DataSpan(date(2025, 3, 15), date(2026, 11, 26)))
+    assert new_team.summary == f"januar–november 2026: 11{NBSP}319 treff; flest i november."
+    assert charts.year_over_year(monthly, span=DataSpan(None, None)).summary.endswith("treff; flest i november.")
+
+
 # ---------------------------------------------------------------------------------------- bars
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from dashboard import disclosure, exporters, queries, reports, summaries
+from dashboard import disclosure, exporters, reports
 from dashboard.exporters import SUPPRESSED
 from dashboard.filters import Filter
 
@@ -395,12 +395,9 @@ def test_suppress_series():
 
 @pytest.fixture(scope="module")
 def hotspots_2023(demo_db) -> pd.DataFrame:
-    flt = Filter.for_year(2023)
-    run = lambda name, f: queries.run_filtered(demo_db, name, f)
-    notes = queries.run(demo_db, "trend_notes", start_date=flt.start, end_date=flt.end, area_ids=[],
-                        shareable_only=False, include_archived=False)
-    return summaries.hotspot_table(run("hits_by_hotspot", flt), run("hits_by_hotspot", flt.comparison()), 1.0,
-                                   run("hotspot_profiles", flt), notes, "nb")
+    from dashboard.slides import view_tables
+
+    return view_tables(demo_db, Filter.for_year(2023)).hotspots  # the path of the pages and the CLI
 
 
 def small_hotspots() -> pd.DataFrame:

@@ -267,7 +267,9 @@ def test_basis_periods_are_the_twelve_weeks_before_and_the_twelve_before_those()
 def test_demo_suggestions_are_reproducible_and_ranked(demo_db):
     ranked, basis = focus.suggest(demo_db, date(2026, 11, 28))
     again, _ = focus.suggest(demo_db, date(2026, 11, 28))
-    assert basis == (date(2026, 9, 5), date(2026, 11, 27))
+    # The demo's data ends 26.11.2026: the basis is its days with data, a rise judged against as many before.
+    assert basis.current == (date(2026, 9, 5), date(2026, 11, 26)) and basis.comparable
+    assert basis.comparison == (date(2026, 6, 14), date(2026, 9, 4))
     assert len(ranked) == 15
     assert [s.as_dict() for s in again] == [s.as_dict() for s in ranked]
     scores = [s.score for s in ranked]
@@ -286,7 +288,8 @@ def test_demo_suggestions_are_reproducible_and_ranked(demo_db):
 
 def test_demo_hits_match_the_registrations(demo_db):
     """The hits of a suggested evening window are the street hits in the basis period (by SQL)."""
-    ranked, (start, end) = focus.suggest(demo_db, date(2026, 11, 28))
+    ranked, basis = focus.suggest(demo_db, date(2026, 11, 28))
+    start, end = basis.current
     evening = next(s for s in ranked if s.window == "evening")
     with demo_db.read() as con:
         hits = con.execute(
@@ -437,6 +440,31 @@ def test_followup_before_the_period_and_halfway(db):
     assert halfway[["after", "before", "window"]].values.tolist() == [
         ["01.09.2025–30.09.2025", "02.08.2025–31.08.2025", "late"]]
     assert halfway["hits_after"].iloc[0] > 0 and halfway["hits_before"].iloc[0] > 0
+
+
+def test_no_rise_without_data_in_the_weeks_before(demo_db):
+    # The demo's data begins 01.01.2022: a basis in early 2022 has no weeks with data before it.
+    # Before this was judged, every window with hits counted as a clear rise "from 0".
+    ranked, basis = focus.suggest(demo_db, date(2022, 3, 1), limit=200)
+    assert not basis.comparable and basis.status == "no_data" and basis.current == (date(2022, 1, 1), date(2022, 2, 28))
+    assert ranked and all(s.parts["rise"] == 0 and s.hits_before is None for s in ranked)
+    assert not any("økning" in reason for s in ranked for reason in s.reasons)
+    assert "ingen data i sammenligningsperioden" in basis.note("nb")
+
+
+def test_rank_without_weeks_before_gives_no_rise():
+    ranked = _rank(cells_before=None)
+    assert ranked and all(s.parts["rise"] == 0 and s.hits_before is None for s in ranked)
+    assert _rank(cells_before=BEFORE.iloc[0:0])[0].hits_before == 0  # weeks with data and no hits: a real 0
+
+
+def test_followup_without_data_before_the_period(db):
+    item = _item("lillestrom-stasjon", 5, "late", None)
+    decision_id = _decide(db, items=[item], period_start=date(2022, 1, 10), period_end=date(2022, 2, 28))
+    result = focus.followup(db, decision_id, today=date(2026, 11, 27))
+    assert result["hits_after"].iloc[0] > 0 and result["hits_before"].isna().all()
+    assert result[["rate_ratio", "ci_low", "ci_high", "p_value"]].isna().all().all()
+    assert "data bare i deler av sammenligningsperioden 21.11.2021–09.01.2022" in result.attrs["note"]
 
 
 def test_followup_of_an_unknown_decision(db):

@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard import access, exporters, hkh, stats, vocab
+from dashboard import access, comparison, exporters, hkh, stats, vocab
 from dashboard.db import Database
 from dashboard.errors import FeltkartError
 
@@ -104,21 +104,51 @@ def test_demo_comparison_as_json(demo_cmp):
     json.dumps(data)  # plain JSON
 
 
-def test_per_day_without_patrols_in_one_period(demo_db):
-    # No registrations and no patrols in 2019: per day, nothing before → an infinite ratio.
+def test_a_baseline_without_data_gives_no_ratio(demo_db):
+    # Nothing was registered in 2019 (the demo begins 2022). This used to give an infinite ratio
+    # "from 0" with a clear change; no data is not 0, so there is no ratio, interval or p-value.
     cmp = hkh.compare(demo_db, HKH_PLACES, (date(2019, 1, 1), date(2019, 12, 31)), Y2023)
-    assert cmp.effort_adjusted is False and cmp.as_json()["exposure"] == "days"
-    assert (cmp.before.hits, cmp.before.team_hours, cmp.after.hits) == (0, 0.0, 8918)
-    assert cmp.rate.ratio == float("inf") and cmp.as_json()["rate_ratio"] is None
-    assert "per dag" in hkh.summary_text(cmp) and "per day" in hkh.summary_text(cmp, "en")
+    assert (cmp.before.hits, cmp.before.has_data, cmp.after.hits, cmp.after.has_data) == (0, False, 8918, True)
+    assert all(v != v for v in (cmp.rate.ratio, cmp.rate.p_value, *cmp.rate.ci95)) and not cmp.rate.significant
+    data = cmp.as_json()
+    assert (data["rate_ratio"], data["ci95"], data["p_value"], data["comparison"]) == (None, [None, None], None, "no_data")
+    assert data["before"]["has_data"] is False
+    assert hkh.summary_text(cmp) == ("Ingen endring vises: ingen data i sammenligningsperioden 01.01.2019–31.12.2019 "
+                                     "(registreringene går fra 01.01.2022 til 26.11.2026).")
+    assert hkh.summary_text(cmp, "en").startswith("No change is shown: no data in the comparison period")
+    assert cmp.before.hits_text() == "ingen data" and cmp.after.hits_text() == f"8{NBSP}918"
+    for suppress_below in (None, 5):  # the export says so too, for the team and for partners
+        sheets = hkh.export_frames(cmp, NO_ACTIONS, NO_NOTES, suppress_below=suppress_below)
+        summary = sheets["Sammenligning"].fillna("").astype(str).values.tolist()
+        assert ["Treff", "ingen data", "8918"] in summary or ["Treff", "ingen data", "8 918"] in summary
+        assert (summary[-1][0], summary[-1][2]) == ("Merknad", hkh.summary_text(cmp))
+        assert set(sheets["Alder og kjønn"]["Før (baseline)"]) == {"ingen data"}
+
+
+def test_a_partly_covered_baseline_gives_no_ratio(demo_db):
+    cmp = hkh.compare(demo_db, HKH_PLACES, (date(2021, 7, 1), date(2022, 6, 30)), Y2023)
+    assert cmp.before.has_data and cmp.before.hits > 0 and cmp.judged.status == "partial"
+    assert cmp.as_json()["rate_ratio"] is None and "data bare i deler" in hkh.summary_text(cmp)
+
+
+def test_a_followup_past_the_last_data_counts_only_its_days_with_data(demo_db):
+    # The demo's data ends 26.11.2026: a follow-up of all 2026 is 330 days, not 365, per day or team-hour.
+    cmp = hkh.compare(demo_db, HKH_PLACES, Y2023, (date(2026, 1, 1), date(2026, 12, 31)))
+    assert (cmp.after.start, cmp.after.end, cmp.after.days) == (date(2026, 1, 1), date(2026, 11, 26), 330)
+    assert cmp.judged.comparable and cmp.judged.clipped and cmp.followup == (date(2026, 1, 1), date(2026, 12, 31))
+    whole = hkh.compare(demo_db, HKH_PLACES, Y2023, (date(2026, 1, 1), date(2026, 11, 26)))
+    assert (cmp.rate.ratio, cmp.rate.ci95) == (whole.rate.ratio, whole.rate.ci95)
+    assert hkh.summary_text(cmp).endswith("Endringen gjelder dagene med data, 01.01.2026–26.11.2026, mot "
+                                          "01.01.2023–31.12.2023 (registreringene går fra 01.01.2022 til 26.11.2026).")
 
 
 def test_nothing_in_either_period_says_so(demo_db):
     cmp = hkh.compare(demo_db, ["volla"], (date(2018, 1, 1), date(2018, 12, 31)), (date(2019, 1, 1), date(2019, 6, 30)))
     assert (cmp.before.hits, cmp.after.hits, cmp.after.days) == (0, 0, 181)
     assert cmp.as_json()["rate_ratio"] is None and cmp.as_json()["ci95"] == [None, None]
-    assert hkh.summary_text(cmp) == "Kan ikke beregnes: ingen registreringer i noen av periodene."
-    assert hkh.summary_text(cmp, "en") == "Cannot be computed: no registrations in either period."
+    assert hkh.summary_text(cmp) == ("Ingen endring vises: ingen data i perioden 01.01.2019–30.06.2019 "
+                                     "(registreringene går fra 01.01.2022 til 26.11.2026).")
+    assert hkh.summary_text(cmp, "en").startswith("No change is shown: no data in the period 01/01/2019 to 30/06/2019")
 
 
 def test_one_place_is_part_of_both(demo_db, demo_cmp):
@@ -386,7 +416,8 @@ def test_xlsx_export_in_english(demo_db, demo_mapping, demo_cmp):
     assert len(_rows(book["Trend notes"])) == 1 + 2  # the two shareable notes only
 
 
-def _small_comparison(before_age, before_gender, after_age, after_gender, team_hours=(10.0, 12.0)) -> hkh.Comparison:
+def _small_comparison(before_age, before_gender, after_age, after_gender, team_hours=(10.0, 12.0),
+                      effort: bool = True) -> hkh.Comparison:
     empty = pd.DataFrame(columns=["weekday", "hour", "hits"])
 
     def figures(start, end, by_age, by_gender, hours):
@@ -396,8 +427,17 @@ def _small_comparison(before_age, before_gender, after_age, after_gender, team_h
 
     before = figures(date(2024, 1, 1), date(2024, 3, 31), before_age, before_gender, team_hours[0])
     after = figures(date(2025, 1, 1), date(2025, 3, 31), after_age, after_gender, team_hours[1])
-    rate = stats.rate_ratio(after.hits, after.team_hours, before.hits, before.team_hours)
-    return hkh.Comparison(("volla",), before, after, rate, True)
+    rate = (stats.rate_ratio(after.hits, after.team_hours, before.hits, before.team_hours) if effort
+            else stats.rate_ratio(after.hits, after.days, before.hits, before.days))
+    periods = ((before.start, before.end), (after.start, after.end))
+    judged = comparison.for_periods(*periods, comparison.DataSpan(date(2024, 1, 1), date(2025, 12, 31)))
+    return hkh.Comparison(("volla",), before, after, rate, effort, judged, periods[1])
+
+
+def test_per_day_without_patrols_in_one_period():
+    cmp = _small_comparison([3, 50, 40, 20, 10], [60, 55, 6, 2], [8, 60, 40, 20, 12], [70, 60, 8, 2], effort=False)
+    assert cmp.as_json()["exposure"] == "days"
+    assert "per dag" in hkh.summary_text(cmp) and "per day" in hkh.summary_text(cmp, "en")
 
 
 NO_ACTIONS = pd.DataFrame(columns=["measure", "owner", "status", "notes"])

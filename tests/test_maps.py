@@ -64,6 +64,7 @@ def areas() -> pd.DataFrame:
         "hits": [7552, 120],
         "hits_before": [5500, np.nan],
         "change_z": [2 * (math.sqrt(7552) - math.sqrt(5500)), np.nan],
+        "change_significant": [True, False],
     })
 
 
@@ -173,8 +174,32 @@ def test_colours_follow_the_change_rules(hotspots, areas):
     assert styles["torget"]["fillColor"] == colours["stable"]  # z < 2: not significant
     assert styles["parken"]["fillColor"] == colours["none"]  # no comparison period
     assert len(set(colours.values())) == 4
-    assert maps.change_class(2.5, 10) == "rise" and maps.change_class(1.9, 10) == "stable"
-    assert maps.change_class(-2.0, 10) == "fall" and maps.change_class(float("nan"), 10) == "none"
+    # The exact test's verdict decides, never the z-score alone (it only gives the direction).
+    assert maps.change_class(2.5, 10, True) == "rise" and maps.change_class(2.5, 10, False) == "stable"
+    assert maps.change_class(1.5, 10, True) == "rise" and maps.change_class(9.0, 10, float("nan")) == "stable"
+    assert maps.change_class(-2.0, 10, True) == "fall" and maps.change_class(float("nan"), 10, False) == "none"
+    assert maps.change_class(3.0, float("nan"), True) == "none"  # nothing to compare with: never coloured
+
+
+def test_no_data_in_the_comparison_period_colours_nothing_and_says_why(hotspots, areas):
+    reason = "ingen data i sammenligningsperioden"
+    no_data = hotspots.assign(hits_before=np.nan, change_z=np.nan, change_significant=False, change_label=reason)
+    areas = areas.assign(hits_before=np.nan, change_z=np.nan, change_significant=False, change_label=reason)
+    m = maps.build_hotspot_map(no_data, areas, area_metric="change")
+    assert {style["fillColor"] for style in hotspot_styles(m).values()} == {maps.MARKER_COLOURS["none"]}
+    assert all(f"Endring: {reason}" in f["properties"]["tooltip"] for f in hotspot_features(m).values())
+    layer = geojson_layers(m)["Områder"]
+    assert {f["properties"]["fill"] for f in layer.data["features"]} == {maps.NO_DATA_FILL}
+    assert all(reason in f["properties"]["tooltip"] for f in layer.data["features"])
+    assert "Ingen sammenligning eller ingen data" in m._children["legend"].body
+
+
+def test_area_change_colours_follow_the_exact_test_not_the_z_score(hotspots, areas):
+    # z = 3 but not significant: at most a "weak" rise; z = 1.5 and significant: a clear one.
+    areas = areas.assign(hits_before=[5500, 100], change_z=[3.0, 1.5], change_significant=[False, True])
+    layer = geojson_layers(maps.build_hotspot_map(hotspots, areas, area_metric="change"))["Områder"]
+    fills = {f["id"]: f["properties"]["fill"] for f in layer.data["features"]}
+    assert fills == {"lillestrom-stasjon": maps.CHANGE_PALETTE[3], "fetsund": maps.CHANGE_PALETTE[4]}
 
 
 def test_tooltips_say_it_in_words(hotspots, areas):
@@ -327,6 +352,7 @@ def test_map_from_the_bundled_geodata():
         "area_id": polygons["id"], "area_name": polygons["name"],
         "geometry_geojson": [json.dumps(g.__geo_interface__) for g in polygons.geometry],
         "hits": polygons["id"].map(area_hits).fillna(0), "hits_before": np.nan, "change_z": np.nan,
+        "change_significant": False,
     })
     m = maps.build_hotspot_map(hotspots, areas, selected_id="lillestrom-stasjon")
     assert len(hotspot_features(m)) == 43

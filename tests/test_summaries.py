@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import queries, summaries
+from dashboard import comparison, queries, stats, summaries
 from dashboard.filters import Filter
 from dashboard.summaries import Kpi
 
@@ -230,14 +230,22 @@ def test_cube_on_the_demo_adds_up_to_the_totals(demo_db):
 
 # --- the hotspot table on the demo --------------------------------------------------------------
 
+def judged_tables(db, flt: Filter, lang: str = "nb") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The hotspot and area tables of ``flt`` as the pages make them: judged by the data span."""
+    judged = comparison.for_filter(flt, comparison.data_span(db))
+    before = judged.comparison_filter(flt)
+    run = lambda name, f: queries.run_filtered(db, name, f)  # noqa: E731
+    notes = queries.run(db, "trend_notes", start_date=flt.start, end_date=flt.end, area_ids=[],
+                        shareable_only=False, include_archived=False)
+    return (summaries.hotspot_table(run("hits_by_hotspot", flt), run("hits_by_hotspot", before) if before else None,
+                                    judged, run("hotspot_profiles", flt), notes, lang),
+            summaries.area_table(run("hits_by_area", flt), run("hits_by_area", before) if before else None, judged,
+                                 queries.run(db, "areas"), lang))
+
+
 @pytest.fixture(scope="module")
 def table_2023(demo_db) -> pd.DataFrame:
-    flt = Filter.for_year(2023)
-    run = lambda name, f: queries.run_filtered(demo_db, name, f)  # noqa: E731
-    notes = queries.run(demo_db, "trend_notes", start_date=flt.start, end_date=flt.end, area_ids=[],
-                        shareable_only=False, include_archived=False)
-    return summaries.hotspot_table(run("hits_by_hotspot", flt), run("hits_by_hotspot", flt.comparison()), 1.0,
-                                   run("hotspot_profiles", flt), notes, "nb")
+    return judged_tables(demo_db, Filter.for_year(2023))[0]
 
 
 def test_hotspot_table_lillestrom_stasjon(table_2023):
@@ -273,9 +281,11 @@ def test_hotspot_table_without_comparison(demo_db):
     flt = Filter.for_year(2023)
     now = queries.run_filtered(demo_db, "hits_by_hotspot", flt)
     empty_notes = pd.DataFrame({"hotspot_id": pd.Series([], dtype=object), "body": pd.Series([], dtype=object)})
-    table = summaries.hotspot_table(now, None, 1.0, queries.run_filtered(demo_db, "hotspot_profiles", flt),
+    table = summaries.hotspot_table(now, None, None, queries.run_filtered(demo_db, "hotspot_profiles", flt),
                                     empty_notes, "en")
     assert (table["change_label"] == "").all() and (table["change_short"] == "").all()
+    assert (table["comparison_status"] == "off").all()
+    assert summaries.map_summary(table, "en").endswith("no change is judged (without comparison).")
     assert not table["significant"].any() and table["hits_before"].isna().all()
     assert table.iloc[0]["busiest"] == "Friday 21–22"
     assert all(n == [] for n in table["notes"])
@@ -284,16 +294,12 @@ def test_hotspot_table_without_comparison(demo_db):
 def test_area_table_and_change_rows(demo_db):
     flt = Filter.for_year(2023)
     area_now = queries.run_filtered(demo_db, "hits_by_area", flt)
-    area_before = queries.run_filtered(demo_db, "hits_by_area", flt.comparison())
-    table = summaries.area_table(area_now, area_before, 1.0, queries.run(demo_db, "areas"), "nb")
+    hotspots, table = judged_tables(demo_db, flt)
     assert set(table["area_id"]) == set(queries.run(demo_db, "areas")["id"])
     assert table["geometry_geojson"].notna().all()
     assert table["hits"].sum() == area_now["hits"].sum()
-    rows = summaries.change_rows(
-        summaries.hotspot_table(queries.run_filtered(demo_db, "hits_by_hotspot", flt),
-                                queries.run_filtered(demo_db, "hits_by_hotspot", flt.comparison()), 1.0,
-                                queries.run_filtered(demo_db, "hotspot_profiles", flt),
-                                pd.DataFrame({"hotspot_id": [], "body": []}), "nb").head(3), "nb")
+    assert table["hits_before"].sum() == queries.run_filtered(demo_db, "hits_by_area", flt.comparison())["hits"].sum()
+    rows = summaries.change_rows(hotspots.head(3), "nb")
     assert list(rows.columns) == ["Sted", "Område", "Treff", "Treff før", "Endring", "p"]
     assert rows.iloc[0]["Sted"] == "Lillestrøm stasjon" and rows.iloc[0]["p"] == "< 0,001"
 
@@ -310,3 +316,60 @@ def test_map_summary_counts(table_2023):
     rises, falls = int((table_2023["direction"] > 0).sum()), int((table_2023["direction"] < 0).sum())
     assert text == f"{int((table_2023['hits'] > 0).sum())} treffsteder hadde treff; {rises} med tydelig økning og " \
                    f"{falls} med tydelig nedgang."
+
+
+# --- no data in the comparison period -----------------------------------------------------------
+
+def test_no_data_in_the_comparison_period_is_not_zero(demo_db):
+    # The demo's registrations begin 01.01.2022: 2022 against 2021 has nothing to compare with.
+    # Before this was judged, every place showed "nytt i perioden" and a clear rise from 0.
+    hotspots, areas = judged_tables(demo_db, Filter.for_year(2022))
+    for table in (hotspots, areas):
+        assert table["hits"].sum() > 0
+        assert table["hits_before"].isna().all()  # unknown, not 0
+        assert not table["significant"].any() and (table["direction"] == 0).all()
+        assert table[["change", "change_z", "p_value"]].isna().all().all()
+        assert (table["change_label"] == "ingen data i sammenligningsperioden").all()
+        assert (table["comparison_status"] == "no_data").all()
+    assert (hotspots["change_short"] == "").all()
+    risers, fallers = stats.risers_and_fallers(hotspots)
+    assert risers.empty and fallers.empty  # nothing is ranked
+    assert summaries.map_summary(hotspots, "nb").endswith(
+        "ingen endring er vurdert (ingen data i sammenligningsperioden).")
+    english = judged_tables(demo_db, Filter.for_year(2022), "en")[0]
+    assert (english["change_label"] == "no data in the comparison period").all()
+
+
+def test_a_registered_zero_is_still_a_zero(demo_db):
+    # Bathing spots in June against May (both covered): no hits in May is a real 0, and a change.
+    hotspots, _ = judged_tables(demo_db, Filter(date(2024, 6, 1), date(2024, 6, 30), kinds=("beach",),
+                                                compare="previous"))
+    assert len(hotspots) and (hotspots["comparison_status"] == "ok").all()
+    assert (hotspots["hits_before"] == 0).all()
+    assert (hotspots.loc[hotspots["significant"], "change_label"] == "nytt i perioden").all()
+    assert hotspots["significant"].any()
+
+
+def test_a_partly_covered_comparison_period_is_not_compared(demo_db):
+    # February–March 2022 against the 59 days before: half of them lie before the first registration.
+    hotspots, areas = judged_tables(demo_db, Filter(date(2022, 2, 1), date(2022, 3, 31), compare="previous"))
+    assert hotspots["hits_before"].isna().all() and not hotspots["significant"].any()
+    assert (areas["change_label"] == "data bare i deler av sammenligningsperioden").all()
+
+
+def test_a_comparable_judgement_needs_the_comparison_counts(demo_db):
+    flt = Filter.for_year(2023)
+    judged = comparison.for_filter(flt, comparison.data_span(demo_db))
+    with pytest.raises(ValueError, match="needs the comparison period's counts"):
+        summaries.area_table(queries.run_filtered(demo_db, "hits_by_area", flt), None, judged,
+                             queries.run(demo_db, "areas"), "nb")
+
+
+def test_current_period_past_the_last_data_compares_the_same_days(demo_db):
+    # The demo's data ends 26.11.2026: "this year" to 31.12 compares 01.01–26.11 with the same days of 2025.
+    flt = Filter(date(2026, 1, 1), date(2026, 12, 31))
+    hotspots, _ = judged_tables(demo_db, flt)
+    same_days = queries.run_filtered(demo_db, "hits_by_hotspot", Filter(date(2025, 1, 1), date(2025, 11, 26)))
+    assert hotspots["hits_before"].sum() == same_days["hits"].sum()
+    whole_2025 = queries.run_filtered(demo_db, "hits_by_hotspot", Filter.for_year(2025))["hits"].sum()
+    assert hotspots["hits_before"].sum() < whole_2025

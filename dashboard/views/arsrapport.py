@@ -21,6 +21,8 @@ columns = st.columns(3)
 columns[0].metric(ctx.t("report.street_school_total"), i18n.fmt_int(report.total, lang),
                   None if not report.previous_total else i18n.fmt_pct((report.total - report.previous_total)
                                                                       / report.previous_total, lang))
+if report.change_note(lang):
+    columns[0].caption(report.change_note(lang))
 columns[1].metric(vocab.CHANNELS["internet"][lang], i18n.fmt_int(summary["by_channel"]["internet"], lang))
 columns[2].metric(vocab.CHANNELS["social"][lang], i18n.fmt_int(summary["by_channel"]["social"], lang))
 

@@ -174,20 +174,20 @@ with places_tab:
 # --- export -------------------------------------------------------------------------------------
 with export_tab:
     st.caption(ui.period_caption(ctx))
+    ui.comparison_notice(ctx)
     for_partners = st.toggle(ctx.t("data.export.partners"), value=True, key="export_partners",
                              help=ctx.t("data.export.partners_help"))
     threshold = st.number_input(ctx.t("data.export.threshold"), min_value=2, max_value=50,
                                 value=exporters.SUPPRESS_BELOW_COUNT, key="export_threshold", disabled=not for_partners)
-    comparison = flt.comparison()
-    hotspots = ui.hotspot_table(ctx, flt, comparison)
-    frames = exporters.view_frames(hotspots, ui.area_table(ctx, flt, comparison), lang,
+    hotspots = ui.hotspot_table(ctx, flt, ctx.judged)
+    frames = exporters.view_frames(hotspots, ui.area_table(ctx, flt, ctx.judged), lang,
                                    suppress_below=threshold if for_partners else None)
     stem = f"feltkart-{flt.start.isoformat()}-{flt.end.isoformat()}"
     first_sheet = next(iter(frames.values()))
     csv_col, xlsx_col, geojson_col = st.columns(3)
     csv_col.download_button("CSV", exporters.to_csv_bytes(first_sheet, lang=lang),
                             file_name=exporters.safe_filename(stem, ".csv"), mime="text/csv", key="export_csv")
-    xlsx_col.download_button("XLSX", exporters.to_xlsx_bytes(frames, title=ui.period_caption(ctx), lang=lang),
+    xlsx_col.download_button("XLSX", exporters.to_xlsx_bytes(frames, title=ui.period_caption(ctx, with_notice=True), lang=lang),
                              file_name=exporters.safe_filename(stem, ".xlsx"), key="export_xlsx",
                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     geojson_col.download_button("GeoJSON", exporters.to_geojson_bytes(hotspots, suppress_below=threshold if for_partners else None),

@@ -27,7 +27,9 @@ with st.expander(ctx.t("focus.weights"), expanded=False):
                for column, (key, value) in zip(columns, focus.DEFAULT_WEIGHTS.items())}
 
 suggestions, basis = ui.focus_suggestions(ctx, start, weights)
-st.caption(ctx.t("focus.basis", start=i18n.fmt_date(basis[0], lang), end=i18n.fmt_date(basis[1], lang)))
+st.caption(ctx.t("focus.basis", start=i18n.fmt_date(basis.current[0], lang), end=i18n.fmt_date(basis.current[1], lang)))
+if basis.note(lang):  # a rise is judged only against weeks with data
+    st.info(basis.note(lang), icon=":material/info:")
 
 st.subheader(ctx.t("focus.suggestions"))
 if not suggestions:
@@ -66,6 +68,8 @@ for decision_id, items in earlier.groupby("id", sort=False):
         result = focus.followup(ctx.db, int(decision_id), ctx.today, lang)
         if result.empty:
             continue
+        if result.attrs.get("note"):
+            st.info(result.attrs["note"], icon=":material/info:")
         result["area_id"] = result["area_id"].map(ctx.area_names)
         result["weekday"] = [vocab.WEEKDAYS[str(d)][lang] for d in result["weekday"]]
         result["window"] = [focus.WINDOW_LABELS[w][lang] for w in result["window"]]

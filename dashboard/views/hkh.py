@@ -48,7 +48,7 @@ st.caption(", ".join(names.get(h, h) for h in comparison.hotspot_ids))
 
 columns = st.columns(4)
 for column, label, figures in ((columns[0], "hkh.baseline", comparison.before), (columns[1], "hkh.followup", comparison.after)):
-    column.metric(ctx.t(label), i18n.fmt_int(figures.hits, lang),
+    column.metric(ctx.t(label), figures.hits_text(lang),
                   help=f"{figures.start:%d.%m.%Y}–{figures.end:%d.%m.%Y}; {ctx.t('hkh.col.team_hours')}: "
                        f"{i18n.fmt_decimal(figures.team_hours, lang)}")
 rate = comparison.rate
@@ -64,12 +64,22 @@ for column, label, figures, key in ((left, "hkh.baseline", comparison.before, "h
                                     (right, "hkh.followup", comparison.after, "hkh_after")):
     with column:
         st.markdown(f"**{ctx.t(label)}**")
-        ui.show_chart(charts.weekday_hour_heatmap(figures.weekday_hour, lang=lang), key=key)
+        if figures.has_data:
+            ui.show_chart(charts.weekday_hour_heatmap(figures.weekday_hour, lang=lang), key=key)
+        else:  # an empty grid would read as "no youth at any hour"
+            st.caption(figures.hits_text(lang).capitalize())
+
+
+
+def mix_column(figures: hkh.PeriodFigures) -> list:
+    values = [*figures.by_age.values(), *figures.by_gender.values()]
+    return values if figures.has_data else [figures.hits_text(lang)] * len(values)  # "no data" is not 0
+
 
 mix = pd.DataFrame({
     ctx.t("hkh.col.group"): [vocab.AGE_BANDS[k][lang] for k in vocab.AGE_BANDS] + [vocab.GENDERS[k][lang] for k in vocab.GENDERS],
-    ctx.t("hkh.baseline"): [*comparison.before.by_age.values(), *comparison.before.by_gender.values()],
-    ctx.t("hkh.followup"): [*comparison.after.by_age.values(), *comparison.after.by_gender.values()],
+    ctx.t("hkh.baseline"): mix_column(comparison.before),
+    ctx.t("hkh.followup"): mix_column(comparison.after),
 })
 st.subheader(ctx.t("hkh.sheet.mix"))
 st.dataframe(mix, hide_index=True, width="stretch")

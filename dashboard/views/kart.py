@@ -9,10 +9,11 @@ DENSITY_MAX_CELLS = 2000  # the most density cells sent to the browser
 
 ctx = ui.context()
 flt, lang = ctx.flt, ctx.lang
-comparison = flt.comparison()
+comparison = ctx.comparison  # None when comparing is off or one side has no data
 
 st.title(ctx.t("map.title"))
 st.caption(ui.period_caption(ctx))
+ui.comparison_notice(ctx)
 
 basemap_col, metric_col, density_col = st.columns([2, 2, 3])
 basemaps = list(maps.BASEMAPS)
@@ -25,8 +26,8 @@ area_metric = metric_col.segmented_control(ctx.t("map.area_metric"), list(maps.A
                                            format_func=lambda key: ctx.t(f"map.area_metric.{key}")) or "hits"
 show_density = density_col.toggle(ctx.t("map.show_density"), key="map_density")
 
-hotspots = ui.hotspot_table(ctx, flt, comparison)
-areas = ui.area_table(ctx, flt, comparison)
+hotspots = ui.hotspot_table(ctx, flt, ctx.judged)
+areas = ui.area_table(ctx, flt, ctx.judged)
 density = (ui.query("density_cells", flt, cell_m=maps.DENSITY_CELL_M, max_cells=DENSITY_MAX_CELLS)
            if show_density else None)
 
@@ -59,7 +60,7 @@ def map_and_details():
                       key="map_detail_time")
     with right:
         monthly = summaries.monthly_totals(ui.query("monthly_series", one))
-        before = summaries.monthly_totals(ui.query("monthly_series", one.comparison())) if comparison else None
+        before = summaries.monthly_totals(ui.query("monthly_series", ctx.judged.comparison_filter(one))) if comparison else None
         place_notes = ui.notes_for(ctx, flt)
         place_notes = place_notes[place_notes["hotspot_id"] == selected]
         ui.show_chart(charts.monthly_series(monthly, before, lang=lang, notes=place_notes, start=flt.start,

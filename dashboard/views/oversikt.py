@@ -6,10 +6,11 @@ from dashboard import charts, summaries, ui
 
 ctx = ui.context()
 flt, lang = ctx.flt, ctx.lang
-comparison = flt.comparison()
+comparison = ctx.comparison  # None when comparing is off or one side has no data
 
 st.title(ctx.t("overview.title"))
 st.caption(ui.period_caption(ctx))
+ui.comparison_notice(ctx)
 
 totals = ui.query("totals", flt)
 totals_before = ui.query("totals", comparison) if comparison else None
@@ -21,11 +22,11 @@ hits_kpi = figures[0]
 st.caption(ctx.t("overview.kpi_summary", hits=hits_kpi.value_text(lang), places=figures[1].value_text(lang),
                  change=ctx.t("overview.kpi_change", delta=hits_kpi.delta_text(lang)) if comparison else ""))
 
-places = ui.hotspot_table(ctx, flt, comparison)
+places = ui.hotspot_table(ctx, flt, ctx.judged)
 left, right = st.columns([3, 2])
 with left:
     st.subheader(ctx.t("overview.map"))
-    ui.show_map(ctx, places, ui.area_table(ctx, flt, comparison), key="overview_map", height_px=420,
+    ui.show_map(ctx, places, ui.area_table(ctx, flt, ctx.judged), key="overview_map", height_px=420,
                 interactive=False)
     st.page_link("views/kart.py", label=ctx.t("overview.more_on_map"), icon=":material/map:",
                  query_params=st.query_params.to_dict())

@@ -15,10 +15,11 @@ EMERGING_QUARTERS = 8
 
 ctx = ui.context()
 flt, lang = ctx.flt, ctx.lang
-comparison = flt.comparison()
+comparison = ctx.comparison  # None when comparing is off or one side has no data
 
 st.title(ctx.t("trends.title"))
 st.caption(ui.period_caption(ctx))
+ui.comparison_notice(ctx)
 
 # --- monthly series -----------------------------------------------------------------------------
 places = ui.query("places")
@@ -39,10 +40,12 @@ ui.show_chart(charts.monthly_series(series, series_before, lang=lang, by="place"
 
 # --- risers and fallers -------------------------------------------------------------------------
 st.subheader(ctx.t("trends.changes"))
-if comparison is None:
+if ctx.judged.comparison is None:
     st.info(ctx.t("trends.no_comparison"))
+elif comparison is None:  # one side has no data: the notice at the top says which
+    st.caption(ctx.t("trends.none_compared", reason=ctx.judged.change_label(lang)))
 else:
-    risers, fallers = stats.risers_and_fallers(ui.hotspot_table(ctx, flt, comparison))
+    risers, fallers = stats.risers_and_fallers(ui.hotspot_table(ctx, flt, ctx.judged))
     rise_col, fall_col = st.columns(2)
     for column, table, key in ((rise_col, risers, "risers"), (fall_col, fallers, "fallers")):
         column.markdown(f"**{ctx.t(f'trends.{key}')}**")
@@ -57,11 +60,13 @@ st.subheader(ctx.t("trends.hotspots"))
 st.caption(ctx.t("trends.hotspots_help"))
 mode = st.segmented_control(ctx.t("trends.hotspots_mode"), ["off", "period", "emerging"], default="off",
                             key="trend_hotspots", format_func=lambda key: ctx.t(f"trends.hotspots_mode.{key}"))
-if mode in ("period", "emerging"):
+quarters = summaries.last_quarters(flt.end, EMERGING_QUARTERS, ctx.judged.span) if mode == "emerging" else []
+if mode == "emerging" and len(quarters) < 2:
+    st.info(ctx.t("trends.emerging_too_short"))
+elif mode in ("period", "emerging"):
     emerging = mode == "emerging"
     with st.spinner(ctx.t("trends.computing")):
-        grid = (ui.emerging_grid(ctx, flt, summaries.last_quarters(flt.end, EMERGING_QUARTERS)) if emerging
-                else ui.hot_spot_grid(ctx, flt))
+        grid = ui.emerging_grid(ctx, flt, quarters) if emerging else ui.hot_spot_grid(ctx, flt)
     m = maps.build_hotspot_map(ui.hotspot_table(ctx, flt, None).head(0), ui.area_table(ctx, flt, None),
                                basemap=ui.basemap_from_url(), lang=lang, height_px=460)
     maps.add_grid_layer(m, grid, class_column="class",
@@ -77,7 +82,8 @@ if mode in ("period", "emerging"):
 st.subheader(ctx.t("trends.yoy"))
 first_day = date(ui.query("data_range").iloc[0]["first_day"].year, 1, 1)
 whole = ui.query("monthly_series", flt.with_period(first_day, ctx.today))
-ui.show_chart(charts.year_over_year(summaries.monthly_totals(whole), lang=lang), key="trend_yoy")
+ui.show_chart(charts.year_over_year(summaries.monthly_totals(whole), lang=lang, span=ctx.judged.span),
+              key="trend_yoy")
 
 # --- trend notes --------------------------------------------------------------------------------
 st.subheader(ctx.t("trends.notes"))
