@@ -108,10 +108,11 @@ def import_folder(db: Database, folder: str | os.PathLike, *, settle_s: float = 
             if result is None:
                 continue  # gone meanwhile (moved by hand)
             run.files.append(result)
-            logs.event("import", file=result.name, result=result.outcome,
-                       **({"batch": result.report.batch_id, "rows_read": result.report.rows_read,
-                           "rows_imported": result.report.rows_imported, "rows_rejected": result.report.rows_rejected,
-                           "rows_duplicate": result.report.rows_duplicate} if result.report else {}))
+            if result.outcome != "waiting" and not (result.report and result.report.batch_id):
+                # a stored import has its line from the audit log; this is the one for a file that stored nothing
+                logs.event("import", file=result.name, result=result.outcome,
+                           **({"rows_read": result.report.rows_read, "rows_duplicate": result.report.rows_duplicate}
+                              if result.report else {}))
             if result.outcome == "failed":
                 break  # the database cannot take files now: leave the rest for the next run
     if not dry_run:

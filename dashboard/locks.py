@@ -51,6 +51,11 @@ class ReadWriteLock:
             return self._writers_waiting
 
     @property
+    def readers(self) -> int:
+        with self._cond:
+            return self._readers
+
+    @property
     def readers_waiting(self) -> int:
         with self._cond:
             return self._readers_waiting

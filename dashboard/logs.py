@@ -88,18 +88,18 @@ def error(exc: BaseException, **fields) -> None:
 
 # --- writes: logged when their transaction commits, not when they are recorded ----------------
 
-def after_commit(con, **fields) -> None:
-    """Queue a "write" line for the transaction on ``con`` (see :func:`dashboard.audit.record`)."""
+def after_commit(con, kind: str, **fields) -> None:
+    """Queue a line for when the transaction on ``con`` commits (see :func:`dashboard.audit.record`)."""
     with _pending_lock:
-        _pending.setdefault(id(con), []).append(fields)
+        _pending.setdefault(id(con), []).append((kind, fields))
 
 
 def committed(con) -> None:
     """The transaction on ``con`` committed: write its queued lines."""
     with _pending_lock:
         lines = _pending.pop(id(con), [])
-    for fields in lines:
-        event("write", **fields)
+    for kind, fields in lines:
+        event(kind, **fields)
 
 
 def rolled_back(con) -> None:

@@ -136,10 +136,6 @@ def configured(keep_notes: str | None, keep_audit: str | None) -> tuple[str, str
             keep_audit or os.environ.get("FELTKART_KEEP_AUDIT") or DEFAULT_KEEP_AUDIT)
 
 
-_OLD_NOTES = "greatest(period_end, CAST(updated_at AS DATE)) < $before"
-_OLD_AUDIT = "logged_at < $before"
-
-
 def apply_retention(db: Database, *, keep_notes: str | None = None, keep_audit: str | None = None,
                     archive_to: str | os.PathLike | None = None, dry_run: bool = False,
                     now: datetime | None = None) -> RetentionReport:
@@ -151,20 +147,25 @@ def apply_retention(db: Database, *, keep_notes: str | None = None, keep_audit: 
     archive = Path(archive_to).expanduser() if archive_to else None
     if archive and archive.exists():
         raise FeltkartError("backup.exists", path=str(archive))
-    params = ({"before": notes_before}, {"before": audit_before})
+    notes_param, audit_param = {"before": notes_before}, {"before": audit_before}
+    # A note is old when its period ended, and it was last edited, before the cut-off.
     if dry_run:
         with db.read() as con:
-            counts = [con.execute(f"SELECT count(*) FROM {table} WHERE {where}", p).fetchall()[0][0]
-                      for table, where, p in (("trend_notes", _OLD_NOTES, params[0]),
-                                              ("audit_log", _OLD_AUDIT, params[1]))]
-        return RetentionReport(notes_before, audit_before, counts[0], counts[1], None, True)
+            notes_old = con.execute("SELECT count(*) FROM trend_notes "
+                                    "WHERE greatest(period_end, CAST(updated_at AS DATE)) < $before",
+                                    notes_param).fetchall()[0][0]
+            audit_old = con.execute("SELECT count(*) FROM audit_log WHERE logged_at < $before",
+                                    audit_param).fetchall()[0][0]
+        return RetentionReport(notes_before, audit_before, notes_old, audit_old, None, True)
     with db.write() as con:
-        old_notes = con.execute(f"SELECT * FROM trend_notes WHERE {_OLD_NOTES} ORDER BY id", params[0]).df()
-        old_audit = con.execute(f"SELECT * FROM audit_log WHERE {_OLD_AUDIT} ORDER BY id", params[1]).df()
+        old_notes = con.execute("SELECT * FROM trend_notes WHERE greatest(period_end, CAST(updated_at AS DATE)) "
+                                "< $before ORDER BY id", notes_param).df()
+        old_audit = con.execute("SELECT * FROM audit_log WHERE logged_at < $before ORDER BY id", audit_param).df()
         if archive and (len(old_notes) or len(old_audit)):
             _archive(archive, old_notes, old_audit)
-        con.execute(f"DELETE FROM trend_notes WHERE {_OLD_NOTES}", params[0])
-        con.execute(f"DELETE FROM audit_log WHERE {_OLD_AUDIT}", params[1])
+        con.execute("DELETE FROM trend_notes WHERE greatest(period_end, CAST(updated_at AS DATE)) < $before",
+                    notes_param)
+        con.execute("DELETE FROM audit_log WHERE logged_at < $before", audit_param)
         report = RetentionReport(notes_before, audit_before, len(old_notes), len(old_audit),
                                  str(archive) if archive and (len(old_notes) or len(old_audit)) else None, False)
         audit.record(con, "retention", None, after=report.as_json() | {"note_ids": [int(i) for i in old_notes["id"]]})
