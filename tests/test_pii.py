@@ -189,8 +189,10 @@ def test_cli_notes_add_refuses_with_one_line_naming_kind_and_place(db, capsys):
     assert len(notes.all_notes(db)) == before
 
 
-def test_the_notes_page_shows_the_refusal_and_stores_nothing(app_db):
-    from tests.test_app import _app, _note_bodies, _submit_note
+def test_the_notes_page_shows_the_refusal_and_stores_nothing(app_db, monkeypatch):
+    from tests.test_app import _app, _in_form, _note_bodies, _submit_note
+
+    monkeypatch.setenv("FELTKART_DB", str(app_db.path))  # clean_env (this module's mark) unset it
 
     at = _app("views/trender.py")
     before = _note_bodies(app_db)
@@ -200,3 +202,11 @@ def test_the_notes_page_shows_the_refusal_and_stores_nothing(app_db):
         "Notatteksten inneholder noe som ser ut som et telefonnummer (tegn 25–34). Feltkart lagrer ikke "
         "opplysninger som kan identifisere en person: fjern det, og lagre på nytt."]
     assert _note_bodies(app_db) == before
+    body = _in_form(at.text_area, "note_add", "Hva har dere sett?")
+    assert body.value == "Jenta sa vi kunne ringe 912 34 567.", "the refused text was lost"
+    assert _in_form(at.text_input, "note_add", "Skrevet av").value == "Feltteam Test"
+    body.input("Jenta sa vi kunne ringe henne i morgen.")
+    _in_form(at.button, "note_add", "Lagre notat").click().run()
+    assert not at.error and any("La til notat nr." in s.value for s in at.success)
+    assert _note_bodies(app_db)[len(before):] == ["Jenta sa vi kunne ringe henne i morgen."]
+    assert _in_form(at.text_area, "note_add", "Hva har dere sett?").value == ""  # saved: an empty form
