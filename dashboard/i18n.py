@@ -135,7 +135,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "pii.field.focus_decided_by": {"nb": "Feltet «besluttet av»", "en": "The 'decided by' field"},
     "pii.field.hkh_title": {"nb": "Tittelen", "en": "The title"},
     "pii.field.hkh_measure": {"nb": "Tiltaket", "en": "The measure"},
-    "pii.field.hkh_owner": {"nb": "Feltet «ansvarlig»", "en": "The 'owner' field"},
+    "pii.field.hkh_owner": {"nb": "Feltet «eier»", "en": "The 'owner' field"},
     "pii.field.hkh_notes": {"nb": "Merknaden", "en": "The notes"},
     "pii.field.place_name": {"nb": "Stedsnavnet", "en": "The place name"},
     "pii.field.place_source": {"nb": "Kildefeltet", "en": "The source field"},

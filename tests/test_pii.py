@@ -210,3 +210,24 @@ def test_the_notes_page_shows_the_refusal_and_stores_nothing(app_db, monkeypatch
     assert not at.error and any("La til notat nr." in s.value for s in at.success)
     assert _note_bodies(app_db)[len(before):] == ["Jenta sa vi kunne ringe henne i morgen."]
     assert _in_form(at.text_area, "note_add", "Hva har dere sett?").value == ""  # saved: an empty form
+
+
+def test_the_hkh_page_keeps_a_refused_measure_and_empties_the_form_after_a_save(app_db, monkeypatch):
+    from tests.test_app import _app, _in_form
+
+    monkeypatch.setenv("FELTKART_DB", str(app_db.path))
+    at = _app("views/hkh.py")
+    _in_form(at.text_input, "hkh_action_new", "Tiltak").input("Ring foreldrene på 22 33 44 55")
+    _in_form(at.text_input, "hkh_action_new", "Eier").input("Natteravnene")
+    _in_form(at.button, "hkh_action_new", "Legg til tiltak").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Tiltaket inneholder noe som ser ut som et telefonnummer (tegn 20–30). Feltkart lagrer ikke opplysninger "
+        "som kan identifisere en person: fjern det, og lagre på nytt."]
+    assert _in_form(at.text_input, "hkh_action_new", "Tiltak").value == "Ring foreldrene på 22 33 44 55"
+    _in_form(at.text_input, "hkh_action_new", "Tiltak").input("Ring foreldremøtet")
+    _in_form(at.button, "hkh_action_new", "Legg til tiltak").click().run()
+    assert not at.exception and not at.error
+    assert _in_form(at.text_input, "hkh_action_new", "Tiltak").value == ""
+    mapping_id = int(hkh.mappings(app_db).iloc[0]["id"])
+    assert "Ring foreldremøtet" in set(hkh.actions(app_db, mapping_id)["measure"])
