@@ -160,7 +160,7 @@ def make_backup(db: Database, *, output: str | os.PathLike | None = None, folder
     if folder is not None:
         folder = Path(folder).expanduser().resolve()
         if not folder.is_dir():
-            raise FeltkartError("backup.no_folder", path=str(folder))
+            raise FeltkartError("ops.no_folder", path=str(folder))
         rules = retention.parse_periods(keep) if keep else None  # a bad rule is refused before the copy
         report = backup(db, folder / retention.dated_backup_name(db.path.stem, now), force=force)
         deleted = retention.prune_backups(folder, db.path.stem, keep) if rules else []

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -319,16 +320,6 @@ def cmd_import_folder(args) -> int:
     return 1 if run.needs_attention else 0
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(i18n.t("cli.bad_seconds", value=text))
-    return value
-
-
 def cmd_batches(args) -> int:
     from dashboard.import_store import batch_what, list_batches
 
@@ -429,14 +420,21 @@ def cmd_retention(args) -> int:
     return 0
 
 
-def _hours(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise argparse.ArgumentTypeError(i18n.t("cli.bad_hours", value=text))
-    return value
+def _number(message_key: str, *, minimum: float, above: bool = False):
+    """An argparse type: a finite number of at least (or, ``above``, more than) ``minimum``."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value < minimum or (above and value == minimum):
+            raise argparse.ArgumentTypeError(i18n.t(message_key, value=text))
+        return value
+    return parse
+
+
+_hours = _number("cli.bad_hours", minimum=0, above=True)
+_seconds = _number("cli.bad_seconds", minimum=0)
 # --- end operations ---
 
 

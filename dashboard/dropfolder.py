@@ -99,7 +99,7 @@ def import_folder(db: Database, folder: str | os.PathLike, *, settle_s: float = 
     counts without storing or moving anything. ``clock`` gives the current Unix time (tests)."""
     folder = Path(folder).expanduser().resolve()
     if not folder.is_dir():
-        raise FeltkartError("dropfolder.no_folder", path=str(folder))
+        raise FeltkartError("ops.no_folder", path=str(folder))
     run = DropRun(folder, now or now_local(), dry_run)
     with _only_run(folder):
         places = PlaceIndex.from_database(db)

@@ -1359,7 +1359,7 @@ MESSAGES.update({
         "nb": "Siste import avviste {n} rader; rapporten viser hvilke.",
         "en": "The last import rejected {n} rows; its report shows which.",
     },
-    "dropfolder.no_folder": {"nb": "Mappen {path} finnes ikke.", "en": "The folder {path} does not exist."},
+    "ops.no_folder": {"nb": "Fant ingen mappe {path}.", "en": "No folder {path}."},
     "dropfolder.not_writable": {"nb": "Kan ikke skrive i mappen {path}: {reason}", "en": "Cannot write in the folder {path}: {reason}"},
     "dropfolder.busy": {
         "nb": "En annen import fra {path} kjører allerede; prøv igjen når den er ferdig.",
