@@ -66,7 +66,7 @@ def current_role() -> str | None:
 
 
 def role_label(role: str | None, lang: str = "nb") -> str:
-    """'leser', 'redaktør', 'admin', or 'ingen tilgang' for nobody."""
+    """'leser', 'redaktør', 'admin', or 'ingen (ikke logget inn)' for nobody."""
     return ROLE_LABELS[role][lang] if role in ROLE_LABELS else NO_ROLE_LABEL[lang]
 
 
