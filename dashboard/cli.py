@@ -317,7 +317,10 @@ def cmd_import_folder(args) -> int:
     run = dropfolder.import_folder(_ready(args), args.from_dir, settle_s=settle, strict=args.strict,
                                    dry_run=args.dry_run)
     print(json.dumps(run.as_json(), ensure_ascii=False) if args.json else "\n".join(dropfolder.summary_lines(run)))
-    return 1 if run.needs_attention else 0
+    if run.needs_attention:  # one line on stderr too, for whatever watches the nightly job
+        print(f"feltkart: {dropfolder.summary_line(run)}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def cmd_batches(args) -> int:
@@ -401,7 +404,11 @@ def cmd_status(args) -> int:
 
     result = status.check(Database(args.db), max_backup_age_h=args.max_backup_age, max_import_age_h=args.max_import_age)
     print(json.dumps(result.as_json(), ensure_ascii=False) if args.json else "\n".join(status.text_lines(result)))
-    return 0 if result.ok else 1
+    if not result.ok:  # one line on stderr too, for whatever watches the check
+        print(f"feltkart: {i18n.t('status.attention')}: {result.problems[0]['message']}"
+              + (f" (+{len(result.problems) - 1})" if len(result.problems) > 1 else ""), file=sys.stderr)
+        return 1
+    return 0
 
 
 def cmd_retention(args) -> int:

@@ -228,6 +228,12 @@ def _record(db: Database, run: DropRun) -> None:
         run.record_error = exc.message()
 
 
+def summary_line(run: DropRun, lang: str | None = None) -> str:
+    """'DIR: 1 importert, 1 avvist, 0 ikke lagret, 0 venter.'"""
+    return i18n.t("dropfolder.summary", lang, folder=str(run.folder), imported=run.count("imported"),
+                  refused=run.count("refused"), failed=run.count("failed"), waiting=run.count("waiting"))
+
+
 def summary_lines(run: DropRun, lang: str | None = None) -> list[str]:
     """One line per file and a closing count, for the command line."""
     lines = []
@@ -239,8 +245,7 @@ def summary_lines(run: DropRun, lang: str | None = None) -> list[str]:
                   if f.report and f.outcome == "imported" else f": {f.reason}" if f.reason else "")
         lines.append(i18n.t("dropfolder.line", lang, file=f.name, outcome=i18n.t(f"dropfolder.outcome.{f.outcome}", lang),
                             detail=detail, where=where))
-    lines.append(i18n.t("dropfolder.summary", lang, folder=str(run.folder), imported=run.count("imported"),
-                        refused=run.count("refused"), failed=run.count("failed"), waiting=run.count("waiting")))
+    lines.append(summary_line(run, lang))
     if run.record_error:
         lines.append(i18n.t("dropfolder.not_recorded", lang, reason=run.record_error))
     if run.dry_run:

@@ -87,8 +87,9 @@ def test_a_refused_file_goes_to_avvist_with_its_reason_and_the_exit_code_says_so
     (drop / "notat.docx").write_bytes(b"PK\x03\x04 not really a workbook")
     (drop / "registreringer.csv").write_bytes(GOOD)
     code = main(["--db", str(db.path), "import", "--from-dir", str(drop), "--settle", "0"])
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert code == 1
+    assert err == f"feltkart: {drop.resolve()}: 1 importert, 1 avvist, 0 ikke lagret, 0 venter.\n"  # for cron/monitoring
     assert "notat.docx: avvist: " in out and "registreringer.csv: importert (import nr. " in out
     assert out.rstrip().endswith("1 importert, 1 avvist, 0 ikke lagret, 0 venter.")
     refused = list((drop / "avvist").iterdir())

@@ -110,8 +110,10 @@ def test_restore_drill_nightly_backups_then_restore_the_newest(db, tmp_path, cap
 
 def test_status_json_has_the_monitoring_keys_and_says_what_needs_attention(db, tmp_path, capsys):
     code = main(["--db", str(db.path), "status", "--json"])
-    state = json.loads(capsys.readouterr().out)
+    out, err = capsys.readouterr()
+    state = json.loads(out)
     assert code == 1 and state["ok"] is False
+    assert err.startswith("feltkart: Feltkart-status: TRENGER OPPFØLGING: Ingen sikkerhetskopi") and err.count("\n") == 1
     for key in ("ok", "schema_version", "registrations", "last_import_at", "last_backup_at", "db_mb"):
         assert key in state
     assert state["schema_version"] == SCHEMA_VERSION and state["registrations"] > 80_000 and state["db_mb"] > 1
