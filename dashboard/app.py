@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import signin, ui
+from dashboard import logs, signin, ui
 from dashboard.errors import FeltkartError
 
 st.set_page_config(page_title="Feltkart", page_icon="🗺️", layout="wide")  # an emoji icon needs no font download
@@ -46,4 +46,5 @@ try:
                 st.page_link(page, query_params=st.query_params.to_dict())
         navigation.run()
 except FeltkartError as exc:
+    logs.error(exc, page="app")  # once: a failed save was logged where it failed
     st.error(exc.message(st.session_state.get("lang")))

@@ -19,7 +19,14 @@ Restore
     exclusive lock on the live file (other processes wait, as they wait for any writer), the
     previous file is kept as ``<name>.before-restore-<timestamp>`` (unless ``force``) and the new
     file is renamed over it in one step (``os.replace``): a reader sees the old database or the
-    new one, never a mix, and the live path never disappears.
+    new one, never a mix, and the live path never disappears. Only an admin restores; the restore
+    is an audit entry in the restored database (where the log goes on), which also keeps the live
+    database's record of backups and nightly imports (:mod:`dashboard.status`).
+
+Dated backups and the record of them
+    :func:`make_backup` is what ``feltkart backup`` does: a backup to a named file or a dated one
+    in a folder (old ones pruned by :mod:`dashboard.retention`), then an audited entry in the
+    database saying when, where and how big, which ``feltkart status`` reads.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from pathlib import Path
 
 import duckdb
 
+from dashboard import access, audit, logs, retention, status
 from dashboard import db as dbmod
 from dashboard.db import SCHEMA_VERSION, Database, now_local
 from dashboard.errors import FeltkartError
@@ -143,6 +151,31 @@ def backup(db: Database, output: str | os.PathLike, force: bool = False) -> Copy
     return CopyReport(output, version, counts, time.monotonic() - started, output.stat().st_size)
 
 
+def make_backup(db: Database, *, output: str | os.PathLike | None = None, folder: str | os.PathLike | None = None,
+                keep: str | None = None, force: bool = False, now=None) -> tuple[CopyReport, list[Path]]:
+    """A backup to ``output``, or a dated one in ``folder`` with the older dated ones pruned by the
+    ``keep`` rules ('7d,4w'); then recorded (audited) in the database. Returns the report and the
+    backups deleted."""
+    now = now or now_local()
+    if folder is not None:
+        folder = Path(folder).expanduser().resolve()
+        if not folder.is_dir():
+            raise FeltkartError("ops.no_folder", path=str(folder))
+        rules = retention.parse_periods(keep) if keep else None  # a bad rule is refused before the copy
+        report = backup(db, folder / retention.dated_backup_name(db.path.stem, now), force=force)
+        deleted = retention.prune_backups(folder, db.path.stem, keep) if rules else []
+    else:
+        report, deleted = backup(db, output, force=force), []
+    facts = {"at": now.isoformat(timespec="seconds"), "path": str(report.path), "mb": round(report.size_bytes / 1e6, 1),
+             "registrations": report.registrations, "seconds": round(report.seconds, 1),
+             "deleted": [p.name for p in deleted]}
+    with db.write() as con:
+        status.remember(con, "backup", facts)
+        audit.record(con, "backup", str(report.path), after=facts)
+    logs.event("backup", path=str(report.path), mb=facts["mb"], seconds=facts["seconds"], deleted=len(deleted))
+    return report, deleted
+
+
 def inspect(path: str | os.PathLike) -> tuple[int, dict[str, int]]:
     """Check that ``path`` is a Feltkart database this version can use: its schema version and
     row counts. Refuses other files and databases from a newer Feltkart."""
@@ -178,13 +211,13 @@ def _exclusive_file_lock(db: Database):
     exclusive lock of our own therefore makes other processes' opens fail with DuckDB's lock error,
     which :class:`Database` retries until ``LOCK_TIMEOUT_S`` like any wait for a writer.
     """
-    with db._lock.writing():  # this process: no session holds the file
+    deadline = dbmod._deadline()
+    with db._waiting(db._lock.writing(deadline)):  # this process: no session holds the file
         if not db.path.exists():
             yield
             return
         fd = os.open(db.path, os.O_RDWR)
         try:
-            deadline = time.monotonic() + dbmod.LOCK_TIMEOUT_S
             delay = 0.02
             while True:
                 try:
@@ -192,7 +225,7 @@ def _exclusive_file_lock(db: Database):
                     break
                 except OSError:
                     if time.monotonic() >= deadline:
-                        raise FeltkartError("db.busy", path=str(db.path), seconds=int(dbmod.LOCK_TIMEOUT_S)) from None
+                        raise FeltkartError("db.busy", path=str(db.path), seconds=dbmod._timeout_text()) from None
                     time.sleep(delay * (0.5 + random.random()))
                     delay = min(delay * 1.5, 0.5)
             yield
@@ -200,14 +233,16 @@ def _exclusive_file_lock(db: Database):
             os.close(fd)  # releases the lock
 
 
-def _live_data_version(target: Database) -> int:
-    """The live database's data version, after replaying its WAL (0 if it cannot be read)."""
+def _live_meta(target: Database) -> tuple[int, dict[str, str]]:
+    """The live database's data version and operations record, after replaying its WAL
+    ((0, {}) if it cannot be read: a broken database is a reason to restore)."""
     try:
         with target.write() as con:  # a read-write open replays a left-over WAL; closing checkpoints
             rows = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()
-        return int(rows[0][0]) if rows else 0
+            record = status.operations_record(con)
+        return (int(rows[0][0]) if rows else 0), record
     except (FeltkartError, ValueError):
-        return 0
+        return 0, {}
 
 
 def restore(target: Database, source: str | os.PathLike, force: bool = False) -> tuple[CopyReport, Path | None]:
@@ -216,6 +251,7 @@ def restore(target: Database, source: str | os.PathLike, force: bool = False) ->
     Returns the restored copy's report and where the previous file was kept (None with ``force``
     or when there was none). An older backup is migrated forward; a newer one is refused.
     """
+    access.require("admin")
     started = time.monotonic()
     source = Path(source).expanduser().resolve()
     if source == target.path:
@@ -230,10 +266,14 @@ def restore(target: Database, source: str | os.PathLike, force: bool = False) ->
         staged = Database(temp)
         if version < SCHEMA_VERSION:
             staged.migrate()
-        live_version = _live_data_version(target) if target.exists() else 0
+        live_version, live_record = _live_meta(target) if target.exists() else (0, {})
         with staged.write() as con:
             con.execute("UPDATE meta SET value = CAST(greatest(CAST(value AS BIGINT), $v) + 1 AS VARCHAR) "
                         "WHERE key = 'data_version'", {"v": live_version})
+            status.carry_over(con, live_record)
+            audit.record(con, "db.restore", str(target.path), before={"data_version": live_version},
+                         after={"source": str(source), "schema_version": version, "registrations": counts.get("contacts", 0),
+                                "kept_previous": not force})
         final_counts = _table_counts_of(temp)
         with _exclusive_file_lock(target):
             wal = Path(str(target.path) + ".wal")
@@ -252,8 +292,10 @@ def restore(target: Database, source: str | os.PathLike, force: bool = False) ->
             os.replace(temp, target.path)
     finally:
         _remove(temp)
-    return CopyReport(target.path, SCHEMA_VERSION, final_counts, time.monotonic() - started,
-                      target.path.stat().st_size), kept
+    report = CopyReport(target.path, SCHEMA_VERSION, final_counts, time.monotonic() - started,
+                        target.path.stat().st_size)
+    logs.event("restore", path=str(target.path), file=source.name, seconds=round(report.seconds, 1))
+    return report, kept
 
 
 def _table_counts_of(path: Path) -> dict[str, int]:

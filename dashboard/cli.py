@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from dashboard import i18n, queries, reports
+from dashboard import access, i18n, logs, queries, reports
 from dashboard.db import Database
 from dashboard.errors import FeltkartError
 
@@ -292,6 +293,8 @@ def _read_upload(path: Path, max_bytes: int) -> bytes:
 
 
 def cmd_import(args) -> int:
+    if args.from_dir:
+        return cmd_import_folder(args)
     from dashboard.import_store import commit_import, print_report
     from dashboard.importer import PlaceIndex, parse_file
     from dashboard.upload_table import MAX_IMPORT_BYTES
@@ -307,6 +310,19 @@ def cmd_import(args) -> int:
     if report.refused:
         if args.json:
             print(f"feltkart: {report.refused_reason}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_import_folder(args) -> int:
+    from dashboard import dropfolder
+
+    settle = dropfolder.DEFAULT_SETTLE_S if args.settle is None else args.settle
+    run = dropfolder.import_folder(_ready(args), args.from_dir, settle_s=settle, strict=args.strict,
+                                   dry_run=args.dry_run)
+    print(json.dumps(run.as_json(), ensure_ascii=False) if args.json else "\n".join(dropfolder.summary_lines(run)))
+    if run.needs_attention:  # one line on stderr too, for whatever watches the nightly job
+        print(f"feltkart: {dropfolder.summary_line(run)}", file=sys.stderr)
         return 1
     return 0
 
@@ -362,9 +378,14 @@ def _date(text: str):
 def cmd_backup(args) -> int:
     from dashboard import backup
 
-    report = backup.backup(Database(args.db), args.output, force=args.force)
+    if args.keep and not args.dir:
+        raise FeltkartError("backup.keep_needs_dir")
+    report, deleted = backup.make_backup(Database(args.db), output=args.output, folder=args.dir, keep=args.keep,
+                                         force=args.force)
     print(i18n.t("backup.done", path=report.path, rows=i18n.fmt_int(report.registrations), tables=len(report.tables),
                  size=i18n.fmt_decimal(report.size_bytes / 1e6), seconds=i18n.fmt_decimal(report.seconds)))
+    if deleted:
+        print(i18n.t("backup.pruned", n=len(deleted), names=", ".join(p.name for p in deleted)))
     return 0
 
 
@@ -379,6 +400,53 @@ def cmd_restore(args) -> int:
         print(i18n.t("backup.kept", path=kept))
     return 0
 # --- end backup and restore ---
+
+
+# --- operations: status and retention (dashboard/status.py, dashboard/retention.py) ---
+def cmd_status(args) -> int:
+    from dashboard import status
+
+    result = status.check(Database(args.db), max_backup_age_h=args.max_backup_age, max_import_age_h=args.max_import_age)
+    print(json.dumps(result.as_json(), ensure_ascii=False) if args.json else "\n".join(status.text_lines(result)))
+    if not result.ok:  # one line on stderr too, for whatever watches the check
+        print(f"feltkart: {i18n.t('status.attention')}: {result.problems[0]['message']}"
+              + (f" (+{len(result.problems) - 1})" if len(result.problems) > 1 else ""), file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_retention(args) -> int:
+    from dashboard import retention
+
+    report = retention.apply_retention(_ready(args), keep_notes=args.notes, keep_audit=args.audit,
+                                       archive_to=args.archive_to, dry_run=args.dry_run)
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        print(i18n.t("retention.done_dry" if report.dry_run else "retention.done",
+                     notes=i18n.fmt_int(report.notes_deleted), notes_before=i18n.fmt_date(report.notes_before),
+                     audit=i18n.fmt_int(report.audit_deleted), audit_before=i18n.fmt_date(report.audit_before.date())))
+        if report.archived_to:
+            print(i18n.t("retention.archived", path=report.archived_to))
+    return 0
+
+
+def _number(message_key: str, *, minimum: float, above: bool = False):
+    """An argparse type: a finite number of at least (or, ``above``, more than) ``minimum``."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value < minimum or (above and value == minimum):
+            raise argparse.ArgumentTypeError(i18n.t(message_key, value=text))
+        return value
+    return parse
+
+
+_hours = _number("cli.bad_hours", minimum=0, above=True)
+_seconds = _number("cli.bad_seconds", minimum=0)
+# --- end operations ---
 
 
 # --- follow-up figures and the patrol log (dashboard/followup_import.py, dashboard/patrol_import.py) ---
@@ -445,11 +513,12 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
                         help="database file (default: $FELTKART_DB or data/feltkart.duckdb)")
-    import_file = argparse.ArgumentParser(add_help=False)  # what every import command takes
+    import_options = argparse.ArgumentParser(add_help=False)  # what every import command takes
+    import_options.add_argument("--strict", action="store_true", help="refuse the whole file if any line has an error")
+    import_options.add_argument("--dry-run", action="store_true", help="check and count, but store nothing")
+    import_options.add_argument("--json", action="store_true", help="print the result as JSON")
+    import_file = argparse.ArgumentParser(add_help=False, parents=[import_options])
     import_file.add_argument("file", metavar="FILE", help="CSV (; , or tab; UTF-8 or Windows-1252) or XLSX")
-    import_file.add_argument("--strict", action="store_true", help="refuse the whole file if any line has an error")
-    import_file.add_argument("--dry-run", action="store_true", help="check and count, but store nothing")
-    import_file.add_argument("--json", action="store_true", help="print the result as JSON")
     parser = argparse.ArgumentParser(prog="feltkart", parents=[common],
                                      description="Feltkart: map dashboard for youth outreach teams.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -496,8 +565,14 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--archived", action="store_true", help="include archived notes")
     listing.set_defaults(func=cmd_notes_list)
 
-    imports = commands.add_parser("import", parents=[common, import_file],
-                                  help="import registrations from a CSV or XLSX file")
+    imports = commands.add_parser("import", parents=[common, import_options],
+                                  help="import registrations from a CSV or XLSX file, or every new file in a folder")
+    import_source = imports.add_mutually_exclusive_group(required=True)
+    import_source.add_argument("file", metavar="FILE", nargs="?", help="CSV (; , or tab; UTF-8 or Windows-1252) or XLSX")
+    import_source.add_argument("--from-dir", metavar="DIR",
+                               help="the drop folder: import every new file, move it to DIR/importert/ or DIR/avvist/")
+    imports.add_argument("--settle", metavar="SECONDS", type=_seconds,
+                         help="with --from-dir: take a file only when it has not changed for this long (default 60)")
     imports.set_defaults(func=cmd_import)
     batches = commands.add_parser("batches", parents=[common], help="list the imports")
     batches.add_argument("--json", action="store_true", help="print JSON")
@@ -602,7 +677,12 @@ def build_parser() -> argparse.ArgumentParser:
     # --- backup and restore (dashboard/backup.py) ---
     backup_parser = commands.add_parser("backup", parents=[common],
                                         help="write a consistent, verified copy of the database (safe while the app runs)")
-    backup_parser.add_argument("-o", "--output", required=True, metavar="FILE", help="the backup file (a Feltkart database)")
+    backup_target = backup_parser.add_mutually_exclusive_group(required=True)
+    backup_target.add_argument("-o", "--output", metavar="FILE", help="the backup file (a Feltkart database)")
+    backup_target.add_argument("--dir", metavar="DIR", help="a dated backup in DIR: <name>-YYYYMMDD-HHMMSS.duckdb")
+    backup_parser.add_argument("--keep", metavar="7d,4w",
+                               help="with --dir: keep the newest backup of each of the last 7 days, 4 weeks (d, w, m, y)"
+                                    " and delete the other dated backups")
     backup_parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     backup_parser.set_defaults(func=cmd_backup)
     restore_parser = commands.add_parser("restore", parents=[common],
@@ -612,6 +692,27 @@ def build_parser() -> argparse.ArgumentParser:
                                 help="do not keep the previous database as <name>.before-restore-<time>")
     restore_parser.set_defaults(func=cmd_restore)
     # --- end backup and restore ---
+    # --- operations: status and retention ---
+    status_parser = commands.add_parser("status", parents=[common],
+                                        help="health for monitoring: schema, rows, last import and backup; exit 1 if "
+                                             "something needs attention")
+    status_parser.add_argument("--json", action="store_true", help="print JSON (keys ok, schema_version, ...)")
+    status_parser.add_argument("--max-backup-age", metavar="HOURS", type=_hours, default=26.0,
+                               help="attention when the last backup is older (default 26)")
+    status_parser.add_argument("--max-import-age", metavar="HOURS", type=_hours, default=26.0,
+                               help="attention when the last drop-folder import ran longer ago (default 26)")
+    status_parser.set_defaults(func=cmd_status)
+    retention_parser = commands.add_parser("retention", parents=[common],
+                                           help="delete trend notes and audit entries past their retention period")
+    retention_parser.add_argument("--notes", metavar="PERIOD",
+                                  help="keep notes this long after their period (default $FELTKART_KEEP_NOTES or 5y)")
+    retention_parser.add_argument("--audit", metavar="PERIOD",
+                                  help="keep audit entries this long (default $FELTKART_KEEP_AUDIT or 2y)")
+    retention_parser.add_argument("--archive-to", metavar="FILE", help="first write what is deleted to FILE (JSON lines)")
+    retention_parser.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
+    retention_parser.add_argument("--json", action="store_true", help="print JSON")
+    retention_parser.set_defaults(func=cmd_retention)
+    # --- end operations ---
     # --- follow-up and collaboration (dashboard/followup.py) ---
     followup_parser = commands.add_parser("followup", help="follow-up and collaboration: monthly figures, never a person")
     followup_commands = followup_parser.add_subparsers(dest="followup_command", required=True, metavar="ACTION")
@@ -639,16 +740,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.db = getattr(args, "db", None)
-    try:
-        return args.func(args)
-    except FeltkartError as exc:
-        print(f"feltkart: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("feltkart: avbrutt / interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
+    with logs.default_destination("off"):  # stdout is the command's output: log only where FELTKART_LOG says
+        try:
+            with access.acting_as(access.cli_actor(), "admin"):  # by design: see dashboard/access.py
+                return args.func(args)
+        except FeltkartError as exc:
+            logs.error(exc, command=args.command)
+            print(f"feltkart: {exc}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            print("feltkart: avbrutt / interrupted", file=sys.stderr)
+            return 130
+        except BrokenPipeError:
+            return 0
 
 
 if __name__ == "__main__":

@@ -3,8 +3,10 @@
 DuckDB lets one process hold a database file read-write and locks every other process out, even
 readers. So Feltkart never keeps the file open: every unit of work opens it, does its work and
 closes it. Readers open read-only (many at once are fine); a writer waits for readers to finish
-and keeps its transaction short, and readers in turn wait for it. Waiting is a retry with back-off
-up to ``LOCK_TIMEOUT_S``. That lets the dashboard stay open while ``feltkart import`` runs.
+and keeps its transaction short, and readers in turn wait for it. A waiting writer goes before new
+readers, in this process and in others (:mod:`dashboard.locks`), and every wait gives up with a
+"busy" message after ``LOCK_TIMEOUT_S``. That lets the dashboard stay open while
+``feltkart import`` runs, and an editor's save finish while other sessions keep reading.
 
 Inside one process DuckDB refuses a read-write and a read-only connection to the same file at
 the same time, so threads (one per Streamlit session) share a readers-writer lock per file.
@@ -25,8 +27,9 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from dashboard import REPO_DIR
+from dashboard import REPO_DIR, logs
 from dashboard.errors import FeltkartError
+from dashboard.locks import LockTimeout, ReadWriteLock, WriterWaitingFlag
 
 OSLO = ZoneInfo("Europe/Oslo")
 DEFAULT_DB_PATH = REPO_DIR / "data" / "feltkart.duckdb"
@@ -62,42 +65,7 @@ def migrations() -> list[tuple[int, str, str]]:
 SCHEMA_VERSION = len(migrations())
 
 
-class _ReadWriteLock:
-    """Many readers or one writer, within this process."""
-
-    def __init__(self):
-        self._cond = threading.Condition()
-        self._readers = 0
-        self._writer = False
-
-    @contextmanager
-    def reading(self):
-        with self._cond:
-            while self._writer:
-                self._cond.wait()
-            self._readers += 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._readers -= 1
-                self._cond.notify_all()
-
-    @contextmanager
-    def writing(self):
-        with self._cond:
-            while self._writer or self._readers:
-                self._cond.wait()
-            self._writer = True
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._writer = False
-                self._cond.notify_all()
-
-
-_process_locks: dict[Path, _ReadWriteLock] = {}
+_process_locks: dict[Path, ReadWriteLock] = {}
 _process_locks_guard = threading.Lock()
 _thread_state = threading.local()
 
@@ -111,10 +79,11 @@ class _ReadSession:
 
     def connection(self, db: "Database") -> duckdb.DuckDBPyConnection:
         if self.con is None:
-            self._lock_context = db._lock.reading()
+            deadline = _deadline()
+            self._lock_context = db._waiting(db._lock.reading(deadline))
             self._lock_context.__enter__()
             try:
-                self.con = db._connect(read_only=True)
+                self.con = db._connect(read_only=True, deadline=deadline)
             except BaseException:
                 self._lock_context.__exit__(None, None, None)
                 self._lock_context = None
@@ -135,9 +104,18 @@ def _sessions() -> dict[Path, _ReadSession]:
     return _thread_state.sessions
 
 
-def _process_lock(path: Path) -> _ReadWriteLock:
+def _deadline() -> float:
+    """When a wait that starts now gives up (``LOCK_TIMEOUT_S`` is read each time: tests change it)."""
+    return time.monotonic() + LOCK_TIMEOUT_S
+
+
+def _timeout_text() -> str:
+    return f"{LOCK_TIMEOUT_S:g}"  # whole seconds in practice: "60"
+
+
+def _process_lock(path: Path) -> ReadWriteLock:
     with _process_locks_guard:
-        return _process_locks.setdefault(path, _ReadWriteLock())
+        return _process_locks.setdefault(path, ReadWriteLock())
 
 
 class Database:
@@ -146,6 +124,7 @@ class Database:
     def __init__(self, path: str | os.PathLike | None = None):
         self.path = Path(path).expanduser().resolve() if path else default_db_path().resolve()
         self._lock = _process_lock(self.path)
+        self._writer_flag = WriterWaitingFlag(self.path)
 
     def __repr__(self) -> str:
         return f"Database({str(self.path)!r})"
@@ -153,39 +132,25 @@ class Database:
     def exists(self) -> bool:
         return self.path.is_file()
 
-    @property
-    def _writer_waiting_flag(self) -> Path:
-        return self.path.with_name(self.path.name + ".writer-waiting")
-
-    def _let_waiting_writer_in(self) -> None:
-        """Readers hold off while a writer of another process waits for the file.
-
-        DuckDB's file lock gives writers no priority: a busy dashboard whose readers overlap would
-        keep the file open without a gap, and a nightly import would wait in vain. So a waiting
-        writer leaves a flag file, and new readers pause until it is gone (a flag older than the
-        lock timeout is from a killed writer and is ignored)."""
-        flag = self._writer_waiting_flag
-        deadline = time.monotonic() + LOCK_TIMEOUT_S
-        while time.monotonic() < deadline:
-            try:
-                if time.time() - flag.stat().st_mtime > LOCK_TIMEOUT_S:
-                    return
-            except FileNotFoundError:
-                return
-            time.sleep(0.02)
-
-    def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
-        if read_only:
-            self._let_waiting_writer_in()
-            return self._connect_retrying(read_only=True)
+    @contextmanager
+    def _waiting(self, lock_context):
+        """Hold this process's lock for the file; a wait that reaches its deadline is "busy"."""
         try:
-            return self._connect_retrying(read_only=False, on_busy=self._writer_waiting_flag.touch)
-        finally:
-            with suppress(OSError):
-                self._writer_waiting_flag.unlink(missing_ok=True)
+            with lock_context:
+                yield
+        except LockTimeout:
+            raise FeltkartError("db.busy", path=str(self.path), seconds=_timeout_text()) from None
 
-    def _connect_retrying(self, read_only: bool, on_busy=None) -> duckdb.DuckDBPyConnection:
-        deadline = time.monotonic() + LOCK_TIMEOUT_S
+    def _connect(self, read_only: bool, deadline: float) -> duckdb.DuckDBPyConnection:
+        if read_only:
+            self._writer_flag.wait_while_raised(deadline)  # a writer of another process waits: let it in first
+            return self._connect_retrying(read_only=True, deadline=deadline)
+        try:
+            return self._connect_retrying(read_only=False, deadline=deadline, on_busy=self._writer_flag.raise_flag)
+        finally:
+            self._writer_flag.lower_flag()
+
+    def _connect_retrying(self, read_only: bool, deadline: float, on_busy=None) -> duckdb.DuckDBPyConnection:
         delay = 0.02
         while True:
             try:
@@ -199,7 +164,7 @@ class Database:
                         time.sleep(delay * (0.5 + random.random()))
                         delay = min(delay * 1.5, 0.5)
                         continue
-                    raise FeltkartError("db.busy", path=str(self.path), seconds=int(LOCK_TIMEOUT_S)) from exc
+                    raise FeltkartError("db.busy", path=str(self.path), seconds=_timeout_text()) from exc
                 if not read_only and _NOT_WRITABLE.search(str(exc)):  # read-only file system, no permission, disk full
                     raise _write_error(self.path, exc) from exc
                 raise FeltkartError("db.unreadable", path=str(self.path), reason=_first_line(exc)) from exc
@@ -231,8 +196,9 @@ class Database:
         if session is not None:
             yield session.connection(self)
             return
-        with self._lock.reading():
-            con = self._connect(read_only=True)
+        deadline = _deadline()
+        with self._waiting(self._lock.reading(deadline)):
+            con = self._connect(read_only=True, deadline=deadline)
             try:
                 yield con
             finally:
@@ -245,27 +211,36 @@ class Database:
         session = _sessions().get(self.path)
         if session is not None:
             session.close()  # a reader of our own would block this writer
-        with self._lock.writing():
-            con = self._connect(read_only=False)
-            try:
-                con.execute("BEGIN TRANSACTION")
+        deadline = _deadline()
+        try:
+            with self._waiting(self._lock.writing(deadline)):
+                con = self._connect(read_only=False, deadline=deadline)
                 try:
-                    yield con
-                except BaseException:
-                    con.execute("ROLLBACK")
-                    raise
-                con.execute("COMMIT")
-            except duckdb.Error as exc:
-                raise _write_error(self.path, exc) from exc
-            finally:
-                con.close()
+                    con.execute("BEGIN TRANSACTION")
+                    try:
+                        yield con
+                    except BaseException:
+                        con.execute("ROLLBACK")
+                        raise
+                    con.execute("COMMIT")
+                    logs.committed(con)
+                except duckdb.Error as exc:
+                    raise _write_error(self.path, exc) from exc
+                finally:
+                    logs.rolled_back(con)  # nothing left after a commit
+                    con.close()
+        except Exception as exc:  # a refused or failed save (not Streamlit's rerun/stop, which are BaseException)
+            logs.error(exc, action="write")
+            raise
 
     def schema_version(self) -> int:
         with self.read() as con:
             return _schema_version(con, self.path)
 
     def migrate(self) -> list[int]:
-        """Bring the schema up to date; returns the versions applied. Refuses newer databases."""
+        """Bring the schema up to date (audited); returns the versions applied. Refuses newer databases."""
+        from dashboard import audit  # audit needs this module
+
         with self.write() as con:
             current = _schema_version(con, self.path)
             if current > SCHEMA_VERSION:
@@ -282,6 +257,9 @@ class Database:
                     con.execute("INSERT INTO schema_migrations VALUES ($v, $n, $t)",
                                 {"v": version, "n": name, "t": now_local()})
                     applied.append(version)
+            if applied:
+                audit.record(con, "db.migrate", str(self.path), before={"schema_version": current},
+                             after={"schema_version": applied[-1], "applied": applied})
             return applied
 
     def data_version(self) -> int:

@@ -24,7 +24,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from dashboard import access, audit, comparison, i18n, patrols, stats, vocab
+from dashboard import access, audit, comparison, i18n, patrols, pii, stats, vocab
 from dashboard.db import Database, now_local
 from dashboard.errors import FeltkartError
 
@@ -218,6 +218,7 @@ def record_decision(db: Database, *, period_start: date, period_end: date, decid
         raise FeltkartError("focus.rationale_required")
     if not items:
         raise FeltkartError("focus.items_required")
+    pii.check_all({"focus_decided_by": decided_by, "focus_rationale": rationale})
     if period_end < period_start:
         raise FeltkartError("filter.bad_period", start=period_start.isoformat(), end=period_end.isoformat())
     with db.write() as con:

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
-from dashboard import access, audit, comparison, i18n, queries, stats, vocab
+from dashboard import access, audit, comparison, i18n, pii, queries, stats, vocab
 from dashboard.db import Database, bump_data_version, now_local
 from dashboard.errors import FeltkartError
 from dashboard.filters import Filter
@@ -157,6 +157,7 @@ def create_mapping(db: Database, *, title: str, mapped_on: date, hotspot_ids, ba
     access.require("editor")
     if not (title or "").strip():
         raise FeltkartError("hkh.title_required")
+    pii.check("hkh_title", title)
     hotspot_ids = check_places(db, hotspot_ids)
     for start, end in (baseline, followup):
         if end < start:
@@ -177,19 +178,20 @@ def actions(db: Database, mapping_id: int) -> pd.DataFrame:
         return con.execute("SELECT * FROM hkh_actions WHERE mapping_id = $id ORDER BY id", {"id": mapping_id}).df()
 
 
-def _check_action(measure: str, owner: str, status: str) -> None:
+def _check_action(measure: str, owner: str, status: str, notes: str) -> None:
     if not (measure or "").strip():
         raise FeltkartError("hkh.measure_required")
     if not (owner or "").strip():
         raise FeltkartError("hkh.owner_required")
     if status not in ACTION_STATUSES:
         raise FeltkartError("hkh.bad_status", status=status, valid=", ".join(ACTION_STATUSES))
+    pii.check_all({"hkh_measure": measure, "hkh_owner": owner, "hkh_notes": notes})
 
 
 def add_action(db: Database, mapping_id: int, *, measure: str, owner: str, status: str = "planned",
                notes: str = "") -> int:
     access.require("editor")
-    _check_action(measure, owner, status)
+    _check_action(measure, owner, status, notes)
     with db.write() as con:
         if not con.execute("SELECT 1 FROM hkh_mappings WHERE id = $m", {"m": mapping_id}).fetchall():
             raise FeltkartError("hkh.mapping_not_found", id=mapping_id)
@@ -208,7 +210,7 @@ def update_action(db: Database, action_id: int, expected_version: int, *, measur
                   notes: str = "") -> int:
     """Save an edit made from ``expected_version``; a stale edit is refused (nothing is lost)."""
     access.require("editor")
-    _check_action(measure, owner, status)
+    _check_action(measure, owner, status, notes)
     with db.write() as con:
         before = con.execute("SELECT measure, owner, status, notes FROM hkh_actions WHERE id = $id",
                              {"id": action_id}).df().to_dict("records")

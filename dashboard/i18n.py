@@ -22,8 +22,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No database at {path}. Create the demo database with 'feltkart demo', or name another with --db.",
     },
     "db.busy": {
-        "nb": "Databasen {path} er opptatt (en annen prosess skriver til den); ga opp etter {seconds} sekunder.",
-        "en": "The database {path} is busy (another process is writing to it); gave up after {seconds} seconds.",
+        "nb": "Databasen {path} er opptatt (noen andre skriver til den eller leser den); ga opp etter {seconds} sekunder. Ingenting ble lagret. Prøv igjen om litt.",
+        "en": "The database {path} is busy (someone else is writing or reading it); gave up after {seconds} seconds. Nothing was saved. Try again in a moment.",
     },
     "db.unreadable": {
         "nb": "Kan ikke åpne {path} som Feltkart-database: {reason}",
@@ -121,6 +121,28 @@ MESSAGES: dict[str, dict[str, str]] = {
               "reload the note and apply your text again.",
     },
     "note.added": {"nb": "La til notat nr. {id}.", "en": "Added note {id}."},
+    # identifiers in free text (dashboard/pii.py): what was found, where, never the text itself
+    "pii.found": {
+        "nb": "{field} inneholder noe som ser ut som {kind} (tegn {start}–{end}). Feltkart lagrer ikke opplysninger "
+              "som kan identifisere en person: fjern det, og lagre på nytt.",
+        "en": "{field} holds what looks like {kind} (characters {start}–{end}). Feltkart stores nothing that can "
+              "identify a person: remove it and save again.",
+    },
+    "pii.more": {"nb": "Teksten har {n} slike til.", "en": "The text holds {n} more."},
+    "pii.kind.fodselsnummer": {"nb": "et fødselsnummer", "en": "a national identity number (fødselsnummer)"},
+    "pii.kind.d_nummer": {"nb": "et D-nummer", "en": "a D number (Norwegian identity number)"},
+    "pii.kind.phone": {"nb": "et telefonnummer", "en": "a phone number"},
+    "pii.kind.email": {"nb": "en e-postadresse", "en": "an e-mail address"},
+    "pii.field.note_text": {"nb": "Notatteksten", "en": "The note text"},
+    "pii.field.note_author": {"nb": "Forfatterfeltet", "en": "The author field"},
+    "pii.field.focus_rationale": {"nb": "Begrunnelsen", "en": "The rationale"},
+    "pii.field.focus_decided_by": {"nb": "Feltet «besluttet av»", "en": "The 'decided by' field"},
+    "pii.field.hkh_title": {"nb": "Tittelen", "en": "The title"},
+    "pii.field.hkh_measure": {"nb": "Tiltaket", "en": "The measure"},
+    "pii.field.hkh_owner": {"nb": "Feltet «eier»", "en": "The 'owner' field"},
+    "pii.field.hkh_notes": {"nb": "Merknaden", "en": "The notes"},
+    "pii.field.place_name": {"nb": "Stedsnavnet", "en": "The place name"},
+    "pii.field.place_source": {"nb": "Kildefeltet", "en": "The source field"},
     "cli.point_required": {
         "nb": "Oppgi et punkt: --lat og --lon (WGS84) eller --north og --east (UTM 33).",
         "en": "Give a point: --lat and --lon (WGS84) or --north and --east (UTM 33).",
@@ -1328,8 +1350,105 @@ MESSAGES.update({
         "nb": "Kontrollen av kopien {path} feilet ({reason}); ingen sikkerhetskopi ble lagret.",
         "en": "Checking the copy {path} failed ({reason}); no backup was saved.",
     },
+    "backup.keep_needs_dir": {
+        "nb": "--keep gjelder daterte sikkerhetskopier: bruk det sammen med --dir MAPPE.",
+        "en": "--keep applies to dated backups: use it with --dir DIR.",
+    },
+    "backup.pruned": {
+        "nb": "Slettet {n} eldre sikkerhetskopier etter --keep: {names}",
+        "en": "Deleted {n} older backups by --keep: {names}",
+    },
 })
 # --- end backup ---
+
+# --- operations: status, drop folder, retention (dashboard/status.py, dropfolder.py, retention.py) ---
+MESSAGES.update({
+    "cli.bad_seconds": {"nb": "Ugyldig antall sekunder «{value}»: bruk et tall, 0 eller mer.",
+                        "en": "Invalid number of seconds '{value}': use a number, 0 or more."},
+    "cli.bad_hours": {"nb": "Ugyldig antall timer «{value}»: bruk et tall over 0.",
+                      "en": "Invalid number of hours '{value}': use a number above 0."},
+    "status.ok": {"nb": "Feltkart-status: OK", "en": "Feltkart status: OK"},
+    "status.attention": {"nb": "Feltkart-status: TRENGER OPPFØLGING", "en": "Feltkart status: NEEDS ATTENTION"},
+    "status.database": {
+        "nb": "Database: {path} ({mb} MB), skjemaversjon {schema} (denne Feltkart: {supported}), dataversjon {data}",
+        "en": "Database: {path} ({mb} MB), schema version {schema} (this Feltkart: {supported}), data version {data}",
+    },
+    "status.registrations": {"nb": "Registreringer: {n} (siste: {last})", "en": "Registrations: {n} (latest: {last})"},
+    "status.last_import": {
+        "nb": "Siste import: {at} ({what}): {imported} rader lagret, {rejected} avvist",
+        "en": "Last import: {at} ({what}): {imported} rows stored, {rejected} rejected",
+    },
+    "status.last_backup": {"nb": "Siste sikkerhetskopi: {at}{age}: {path}", "en": "Last backup: {at}{age}: {path}"},
+    "status.hours_ago": {"nb": " ({hours} timer siden)", "en": " ({hours} hours ago)"},
+    "status.never": {"nb": "aldri", "en": "never"},
+    "status.problem": {"nb": "PROBLEM: {message}", "en": "PROBLEM: {message}"},
+    "status.notice": {"nb": "Merk: {message}", "en": "Note: {message}"},
+    "status.no_backup": {
+        "nb": "Ingen sikkerhetskopi er registrert. Sett opp «feltkart backup --dir MAPPE --keep 7d,4w» hver natt.",
+        "en": "No backup is recorded. Run 'feltkart backup --dir DIR --keep 7d,4w' every night.",
+    },
+    "status.backup_old": {
+        "nb": "Siste sikkerhetskopi er {hours} timer gammel (grense {max} timer).",
+        "en": "The last backup is {hours} hours old (limit {max} hours).",
+    },
+    "status.backup_gone": {"nb": "Siste sikkerhetskopi {path} finnes ikke lenger.",
+                           "en": "The last backup {path} no longer exists."},
+    "status.import_refused": {
+        "nb": "Siste nattlige import fra {folder}: {refused} fil(er) avvist, {failed} ikke lagret. Se avvist/ og rapportene der.",
+        "en": "The last nightly import from {folder}: {refused} file(s) refused, {failed} not stored. See avvist/ and the reports there.",
+    },
+    "status.import_old": {
+        "nb": "Den nattlige importen har ikke kjørt på {hours} timer (grense {max} timer).",
+        "en": "The nightly import has not run for {hours} hours (limit {max} hours).",
+    },
+    "status.rows_rejected": {
+        "nb": "Siste import avviste {n} rader; rapporten viser hvilke.",
+        "en": "The last import rejected {n} rows; its report shows which.",
+    },
+    "ops.no_folder": {"nb": "Fant ingen mappe {path}.", "en": "No folder {path}."},
+    "dropfolder.not_writable": {"nb": "Kan ikke skrive i mappen {path}: {reason}", "en": "Cannot write in the folder {path}: {reason}"},
+    "dropfolder.busy": {
+        "nb": "En annen import fra {path} kjører allerede; prøv igjen når den er ferdig.",
+        "en": "Another import from {path} is already running; try again when it has finished.",
+    },
+    "dropfolder.move_failed": {"nb": "Kunne ikke flytte {path}: {reason}", "en": "Could not move {path}: {reason}"},
+    "dropfolder.not_recorded": {
+        "nb": "Kjøringen ble ikke registrert i databasen: {reason}",
+        "en": "The run was not recorded in the database: {reason}",
+    },
+    "dropfolder.outcome.imported": {"nb": "importert", "en": "imported"},
+    "dropfolder.outcome.refused": {"nb": "avvist", "en": "refused"},
+    "dropfolder.outcome.waiting": {"nb": "venter (fila skrives fortsatt)", "en": "waiting (the file is still being written)"},
+    "dropfolder.outcome.failed": {"nb": "ikke lagret, prøves igjen neste gang", "en": "not stored, tried again next time"},
+    "dropfolder.line": {"nb": "{file}: {outcome}{detail}{where}", "en": "{file}: {outcome}{detail}{where}"},
+    "dropfolder.line_detail": {
+        "nb": " (import nr. {batch}: {imported} lagret, {rejected} avvist, {duplicate} duplikater)",
+        "en": " (import {batch}: {imported} stored, {rejected} rejected, {duplicate} duplicates)",
+    },
+    "dropfolder.summary": {
+        "nb": "{folder}: {imported} importert, {refused} avvist, {failed} ikke lagret, {waiting} venter.",
+        "en": "{folder}: {imported} imported, {refused} refused, {failed} not stored, {waiting} waiting.",
+    },
+    "dropfolder.report_heading": {"nb": "Feltkart-import av {file}, {at}", "en": "Feltkart import of {file}, {at}"},
+    "retention.bad_periods": {
+        "nb": "Ugyldig periode «{value}»: bruk tall og enhet, f.eks. 7d,4w (d dager, w uker, m måneder, y år).",
+        "en": "Invalid period '{value}': use a number and a unit, e.g. 7d,4w (d days, w weeks, m months, y years).",
+    },
+    "retention.done": {
+        "nb": "Slettet {notes} trendnotater med periode før {notes_before} og {audit} loggoppføringer før {audit_before}.",
+        "en": "Deleted {notes} trend notes with a period before {notes_before} and {audit} audit entries before {audit_before}.",
+    },
+    "retention.done_dry": {
+        "nb": "Prøvekjøring: ville slettet {notes} trendnotater med periode før {notes_before} og {audit} loggoppføringer før {audit_before}.",
+        "en": "Dry run: would delete {notes} trend notes with a period before {notes_before} and {audit} audit entries before {audit_before}.",
+    },
+    "retention.archived": {"nb": "Det slettede er arkivert i {path}.", "en": "What was deleted is archived in {path}."},
+    "retention.archive_failed": {
+        "nb": "Kunne ikke skrive arkivfila {path} ({reason}); ingenting ble slettet.",
+        "en": "Could not write the archive file {path} ({reason}); nothing was deleted.",
+    },
+})
+# --- end operations ---
 
 
 def default_lang() -> str:

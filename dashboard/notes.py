@@ -13,7 +13,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import access, audit, vocab
+from dashboard import access, audit, pii, vocab
 from dashboard.db import Database, bump_data_version, now_local
 from dashboard.errors import FeltkartError
 
@@ -65,6 +65,7 @@ class NoteDraft:
             raise FeltkartError("note.author_required")
         if len(author) > MAX_AUTHOR_CHARS:
             raise FeltkartError("note.author_too_long", max=MAX_AUTHOR_CHARS)
+        pii.check_all({"note_text": body, "note_author": author})
         end = self.period_end or self.period_start
         if end < self.period_start:
             raise FeltkartError("note.bad_period", start=self.period_start.isoformat(), end=end.isoformat())

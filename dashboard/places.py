@@ -19,7 +19,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from dashboard import access, audit, geo, vocab
+from dashboard import access, audit, geo, pii, vocab
 from dashboard.db import Database, bump_data_version, now_local
 from dashboard.errors import FeltkartError
 
@@ -137,6 +137,7 @@ def add_hotspot(db: Database, *, name: str, kind: str, lon: float, lat: float, a
     name = (name or "").strip()
     if not name:
         raise FeltkartError("place.name_required")
+    pii.check_all({"place_name": name, "place_source": source})
     _check_kind(kind)
     with db.write() as con:
         area_id = _place_area(con, lon, lat, area_id)
@@ -165,6 +166,7 @@ def update_hotspot(db: Database, hotspot_id: str, *, name: str | None = None, ki
         if name is not None:
             if not name.strip():
                 raise FeltkartError("place.name_required")
+            pii.check("place_name", name)
             after["name"] = name.strip()
         if kind is not None:
             _check_kind(kind)

@@ -108,6 +108,7 @@ def ensure_calendar(db: Database) -> None:
             con.register("incoming", calendar_no.calendar_frame(*CALENDAR_YEARS))
             con.execute("INSERT INTO calendar_days BY NAME SELECT * FROM incoming")
             con.unregister("incoming")
+            audit.record(con, "calendar.fill", "calendar_days", after={"years": list(CALENDAR_YEARS)})
 
 
 def ensure_database(db: Database, progress=None, demo_data: bool = True) -> bool:

@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import comparison, i18n, maps, queries, static_assets, summaries, vocab
+from dashboard import access, comparison, i18n, maps, queries, static_assets, summaries, vocab
 from dashboard.comparison import Judgement
 from dashboard.db import Database, now_local
 from dashboard.filters import (
@@ -61,7 +61,8 @@ class PageContext:
 def database() -> Database:
     """The app's database, created with demo data on the very first start."""
     db = Database()
-    ensure_database(db)
+    with access.acting_as(access.APP_ACTOR, "admin"):  # before any visitor: the app prepares its own database
+        ensure_database(db)
     static_assets.ensure_static_assets()
     static_assets.use_local_assets()  # no map may load Leaflet or anything else from a CDN
     return db

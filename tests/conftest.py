@@ -15,6 +15,31 @@ DEMO_UNTIL = datetime(2026, 11, 27, 9, 0)
 SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
 
 
+TEST_ACTOR = "pytest"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tests_act_as_admin():
+    """Tests call the write functions directly, as the command line does: explicitly as an admin.
+
+    Nobody has a role by default (dashboard/access.py): without this, every write would be refused.
+    Tests of that default run in a fresh ``contextvars.Context()`` or a new thread, which start
+    without it; AppTest runs the app in a thread of its own, where dashboard/signin.py sets the role.
+    """
+    from dashboard import access
+
+    with access.acting_as(TEST_ACTOR, "admin"):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _operations_log_off():
+    """No JSON log lines in the tests' output (tests of dashboard/logs.py turn it on)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FELTKART_LOG", "off")
+        yield
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Database:
     """A read-only-by-convention demo database; tests that write must use ``fresh_db``."""

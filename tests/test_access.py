@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextvars
 import getpass
 import json
+import threading
 from datetime import date
 
 import pytest
@@ -203,10 +204,35 @@ def test_a_failed_write_logs_nothing(db):
 
 # --- the command line and the log itself --------------------------------------------------------
 
-def test_the_cli_acts_as_admin_under_the_os_user(db, capsys):
-    """A fresh context is what a new ``feltkart`` process has: no acting user set."""
+def test_nobody_has_a_role_until_one_is_set(db):
+    """A fresh context is what a new process or a new thread (a Streamlit callback, a fragment
+    rerun, a worker) starts with: no role, so no write, not even through a path without require."""
     fresh = contextvars.Context()
-    assert fresh.run(access.current_role) == "admin"
+    assert fresh.run(access.current_role) is None and fresh.run(access.current_actor) is None
+    assert not access.allows(None, "reader")
+    before = counts(db)
+    with pytest.raises(FeltkartError) as exc:
+        fresh.run(notes.add_note, db, draft())
+    assert exc.value.key == "access.denied"
+    assert exc.value.message("nb").endswith("du har rollen ingen (ikke logget inn).")
+
+    def audit_by_nobody():
+        with db.write() as con:
+            audit.record(con, "test.nobody", "x")
+    with pytest.raises(FeltkartError):
+        fresh.run(audit_by_nobody)
+    in_thread: list = []
+    worker = threading.Thread(target=lambda: in_thread.append((access.current_actor(), access.current_role())))
+    worker.start()
+    worker.join()
+    assert in_thread == [(None, None)]
+    assert counts(db) == before
+
+
+def test_the_cli_acts_as_admin_under_the_os_user(db, capsys):
+    """A fresh context is what a new ``feltkart`` process has: no acting user set; main() sets it."""
+    fresh = contextvars.Context()
+    assert fresh.run(access.current_role) is None
     code = fresh.run(main, ["--db", str(db.path), "places", "add", "--name", "Benk ved elva", "--kind", "park",
                             "--lon", str(NEAR_STASJON[0]), "--lat", str(NEAR_STASJON[1])])
     assert code == 0, capsys.readouterr().err

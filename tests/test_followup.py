@@ -298,7 +298,7 @@ def test_writes_need_a_role_and_are_audited(empty_db):
             import_store.undo_batch(empty_db, report.batch_id)  # undoing needs an admin
     import_store.undo_batch(empty_db, report.batch_id)
     with empty_db.read() as con:
-        logged = con.execute("SELECT actor, action FROM audit_log ORDER BY id").fetchall()
+        logged = con.execute("SELECT actor, action FROM audit_log WHERE action <> 'db.migrate' ORDER BY id").fetchall()
     assert logged[0] == ("medarbeider@example.no", "followup.import") and logged[-1][1] == "import.undo"
 
 

@@ -569,9 +569,11 @@ def test_an_exception_inside_the_transaction_leaves_nothing(db, places, monkeypa
 
 KILL_SCRIPT = """
 import sys
+from dashboard import access
 from dashboard.db import Database
 from dashboard.importer import PlaceIndex, parse_file
 from dashboard.import_store import commit_import
+access.set_acting("kill-test", "editor")  # a process of its own has no role until one is set
 db = Database(sys.argv[1])
 data = open(sys.argv[2], 'rb').read()
 commit_import(db, parse_file(data, 'stor.csv', PlaceIndex.from_database(db)))

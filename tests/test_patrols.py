@@ -229,7 +229,7 @@ def test_only_an_admin_changes_the_plan_and_the_change_is_logged(plan_db):
     assert caught.value.key == "access.denied"
     with access.acting_as("leder@kommune.no", "admin"):
         patrols.update_staffing_plan(plan_db, plan.assign(teams_max=plan["teams_max"].clip(upper=3)))
-    log = _df(plan_db, "SELECT actor, action, target, before_json, after_json FROM audit_log")
+    log = _df(plan_db, "SELECT actor, action, target, before_json, after_json FROM audit_log WHERE action <> 'db.migrate'")
     assert log[["actor", "action", "target"]].values.tolist() == [["leder@kommune.no", "staffing_plan.update",
                                                                   "staffing_plan"]]
     assert '"teams_max": 4' in log["before_json"].iloc[0] and '"teams_max": 4' not in log["after_json"].iloc[0]

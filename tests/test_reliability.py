@@ -39,7 +39,9 @@ KILL_NOTE_SCRIPT = """
     import duckdb
     import dashboard.db as dbmod
     import dashboard.notes as notes
+    from dashboard import access
 
+    access.set_acting("kill-test", "editor")  # a process of its own has no role until one is set
     path = sys.argv[1]
     keep_open = duckdb.connect(path, config=dbmod._DUCKDB_CONFIG)
     keep_open.execute("SET checkpoint_threshold = '1GB'")
@@ -62,8 +64,9 @@ WRITER_SCRIPT = """
     import sys
     from datetime import date
     from dashboard.cli import main
-    from dashboard import notes
+    from dashboard import access, notes
     from dashboard.db import Database
+    access.set_acting("writer", "editor")  # a process of its own has no role until one is set
     db = Database(sys.argv[1])
     for i in range(2):
         notes.add_note(db, notes.NoteDraft(f"concurrent note {i}", date(2025, 3, 1), area_id="fetsund", author="writer"))
@@ -283,9 +286,7 @@ def test_ten_readers_see_no_error_while_another_process_imports_and_writes(db, t
     a file and saves notes in another process: no reader fails, none sees the data go back, the
     writer gets through and the readers see its commits.
 
-    Known limit (not tested here, it takes LOCK_TIMEOUT_S): readers that never pause keep the file
-    open without a gap, and a writer in another process then waits until it gives up (db.busy):
-    DuckDB's file lock has no writer preference across processes."""
+    Readers that never pause are covered by tests/test_locks.py: a waiting writer goes first."""
     csv_path = tmp_path / f"import-{uuid.uuid4().hex[:6]}.csv"
     csv_path.write_bytes(_csv(500))
     flt = Filter(date(2025, 3, 1), date(2025, 3, 31), channels=("street",))

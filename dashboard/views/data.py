@@ -214,6 +214,6 @@ with export_tab:
 with log_tab:
     if not access.allows(access.current_role(), "admin"):
         st.info(ctx.t("access.denied", needed=access.ROLE_LABELS["admin"][lang],
-                      have=access.ROLE_LABELS[access.current_role()][lang]))
+                      have=access.role_label(access.current_role(), lang)))
     else:
         st.dataframe(audit.entries(ctx.db), hide_index=True, width="stretch")

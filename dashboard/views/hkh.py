@@ -111,17 +111,20 @@ for action in plan.itertuples():
                 st.success(ctx.t("hkh.saved"))
             except FeltkartError as exc:
                 st.error(exc.message(lang))
-with st.form("hkh_action_new", clear_on_submit=True):
+# A refused action (say, a phone number in it) keeps what was typed; a saved one empties the form.
+with st.form("hkh_action_new"):
     first, second, third = st.columns([3, 2, 1])
-    measure = first.text_input(ctx.t("hkh.col.measure"))
-    owner = second.text_input(ctx.t("hkh.col.owner"))
+    measure = first.text_input(ctx.t("hkh.col.measure"), key="hkh_new_measure")
+    owner = second.text_input(ctx.t("hkh.col.owner"), key="hkh_new_owner")
     status = third.selectbox(ctx.t("hkh.col.status"), hkh.ACTION_STATUSES, format_func=lambda s: hkh.STATUS_LABELS[s][lang])
     if st.form_submit_button(ctx.t("hkh.add_action")):
         try:
             hkh.add_action(ctx.db, mapping_id, measure=measure, owner=owner, status=status)
-            st.rerun()
         except FeltkartError as exc:
             st.error(exc.message(lang))
+        else:
+            del st.session_state["hkh_new_measure"], st.session_state["hkh_new_owner"]
+            st.rerun()
 
 for_partners = st.toggle(ctx.t("data.export.partners"), value=True, key="hkh_partners")
 frames = hkh.export_frames(comparison, plan, hkh.timeline(ctx.db, comparison, shareable_only=for_partners), lang,

@@ -106,9 +106,10 @@ if len(listed) > NOTES_LISTED_MAX:
 def note_form(form_key: str, note=None) -> notes.NoteDraft | None:
     """The note form (empty, or filled from ``note``); returns the draft when submitted.
 
-    The widgets have keys, so when a save is refused because someone else saved first, the form
-    keeps what this user wrote (an unkeyed field would reset to the newly stored text)."""
-    with st.form(form_key, clear_on_submit=note is None):
+    The widgets have keys, so when a save is refused (someone else saved first, or the text holds
+    a phone number) the form keeps what this user wrote; a new note's text is cleared only once it
+    is saved."""
+    with st.form(form_key):
         body = st.text_area(ctx.t("note.form.text"), value=note.body if note is not None else "",
                             max_chars=notes.MAX_TEXT_CHARS, help=ctx.t("note.form.no_names"), key=f"{form_key}_body")
         start_col, end_col = st.columns(2)
@@ -147,9 +148,15 @@ with add_tab:
     if draft is not None:
         try:
             note_id = notes.add_note(ctx.db, draft)
-            st.success(ctx.t("note.added", id=note_id))
         except FeltkartError as exc:
             st.error(exc.message(lang))
+        else:
+            for key in ("note_add_body", "note_add_author"):  # saved: an empty form for the next note
+                del st.session_state[key]
+            st.session_state["note_added"] = note_id
+            st.rerun()
+    if "note_added" in st.session_state:
+        st.success(ctx.t("note.added", id=st.session_state.pop("note_added")))
 
 with edit_tab:
     editable = ui.notes_for(ctx, flt, include_archived=True)
